@@ -1,0 +1,19 @@
+# CostLink. The two commands of the README:
+#   make demo   builds everything and runs the main job locally
+#   make test   runs every test and quality gate
+# Both install what they need (JDK selection, pinned Python tools in .venv/) through scripts/toolchain.sh.
+SHELL := /bin/bash
+SCENARIO ?= NewBucketNewExport
+
+.PHONY: demo test build clean
+demo:
+	@scripts/demo.sh $(SCENARIO)
+
+test:
+	@scripts/test.sh
+
+build:
+	@. scripts/toolchain.sh && sam build
+
+clean:
+	rm -rf .aws-sam out functions/*/target

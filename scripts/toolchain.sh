@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The one toolchain step every command goes through. Source it (". scripts/toolchain.sh") or run it.
+#  - selects a JDK >= 21: JAVA_HOME if new enough, else the newest under /usr/lib/jvm, else fails clearly;
+#  - creates the pinned Python virtualenvs .venv/tools and .venv/checkov (idempotent: a stamp of the lock files
+#    makes the second run take milliseconds).
+# Exports JAVA_HOME, PATH (JDK and .venv/tools first), COSTLINK_ROOT, CHECKOV.
+
+_costlink_fail() { echo "toolchain: $*" >&2; return 1 2>/dev/null || exit 1; }
+
+COSTLINK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export COSTLINK_ROOT
+. "$COSTLINK_ROOT/scripts/jdk.sh" || return 1 2>/dev/null || exit 1
+
+_make_venv() { # name requirements lock
+  local venv="$COSTLINK_ROOT/.venv/$1" req="$COSTLINK_ROOT/requirements/$2" lock="$COSTLINK_ROOT/requirements/$3"
+  local want; want="$(cat "$req" "$lock" | sha256sum | cut -c1-16)"
+  if [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$want" ]; then return 0; fi
+  echo "toolchain: installing $1 tools into .venv/$1 (one time)..." >&2
+  local py; py="$(command -v python3.11 || command -v python3)" || _costlink_fail "python3 not found" || return 1
+  rm -rf "$venv"
+  "$py" -m venv "$venv" || _costlink_fail "cannot create virtualenv $venv" || return 1
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" -c "$lock" \
+    || _costlink_fail "pip install into .venv/$1 failed" || return 1
+  echo "$want" > "$venv/.stamp"
+}
+
+_make_venv tools tools.txt tools.lock || return 1 2>/dev/null || exit 1
+_make_venv checkov checkov.txt checkov.lock || return 1 2>/dev/null || exit 1
+
+export CHECKOV="$COSTLINK_ROOT/.venv/checkov/bin/checkov"
+case ":$PATH:" in
+  *":$COSTLINK_ROOT/.venv/tools/bin:"*) ;;
+  *) export PATH="$COSTLINK_ROOT/.venv/tools/bin:$PATH" ;;
+esac
+# sam must never try to phone home or prompt during scripted runs.
+export SAM_CLI_TELEMETRY=0
+unset -f _make_venv
