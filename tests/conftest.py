@@ -1,0 +1,29 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from costlink_tools.cfn_model import Stack, load_template  # noqa: E402
+
+VALID = {
+    "VendorAccountId": "999988887777",
+    "ExternalId": "ext-Secret_9f8e7d6c5b4a",
+    "CallbackUrl": "https://vendor.example.com/costlink/callback",
+    "BucketName": "acme-costlink-cur",
+}
+
+
+@pytest.fixture(scope="session")
+def template():
+    return load_template(ROOT / "template.yaml")
+
+
+@pytest.fixture
+def stack(template):
+    def make(region="us-east-1", **params):
+        return Stack(template, {**VALID, **params}, region=region)
+    return make

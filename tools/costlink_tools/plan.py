@@ -1,0 +1,105 @@
+"""`costlink plan`: what the connection stack would create for one scenario, read from template.yaml itself."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from .cfn_model import Stack, load_template
+
+EXAMPLE = {
+    "VendorAccountId": "999988887777",
+    "ExternalId": "example-external-id",
+    "CallbackUrl": "https://vendor.example.com/costlink/callback",
+}
+OPT_INS = {"ec2-start-stop": "EnableEC2StartStop", "commitment-purchase": "EnableCommitmentPurchase",
+           "tag-management": "EnableTagManagement", "automation": "EnableAutomation"}
+
+
+def describe(name: str, res: dict) -> str:
+    props = res["Properties"]
+    kind = res["Type"]
+    if kind == "AWS::IAM::Role":
+        st = props["AssumeRolePolicyDocument"]["Statement"][0]
+        return f"role {props['RoleName']}, assumable only by {st['Principal']['AWS']} with the ExternalId"
+    if kind == "AWS::IAM::RolePolicy":
+        statements = props["PolicyDocument"]["Statement"]
+        actions = sum(1 if isinstance(s["Action"], str) else len(s["Action"]) for s in statements)
+        return f"inline policy {props['PolicyName']}: {actions} actions in {len(statements)} statements"
+    if kind == "AWS::S3::Bucket":
+        return f"bucket {props['BucketName']}: private, versioned, SSE-S3, TLS-only, retained on delete"
+    if kind == "AWS::S3::BucketPolicy":
+        return "bucket policy: TLS only; billing services may deliver (SourceArn/SourceAccount bound)"
+    if kind == "AWS::BCMDataExports::Export":
+        e = props["Export"]
+        table = e["DataQuery"]["QueryStatement"].rsplit("FROM", 1)[1].strip()
+        dest = e["DestinationConfigurations"]["S3Destination"]
+        return f"data export {e['Name']} ({table}) -> s3://{dest['S3Bucket']}/{dest['S3Prefix']}/"
+    if kind == "AWS::CUR::ReportDefinition":
+        return f"CUR 1.0 report {props['ReportName']} -> s3://{props['S3Bucket']}/{props['S3Prefix']}/"
+    if kind == "AWS::CloudFormation::WaitConditionHandle":
+        return "ordering handle: exports wait for the bucket policy"
+    handler = props.get("Handler")
+    return f"{kind}{' ' + handler if handler else ''}"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="costlink plan", description=__doc__)
+    p.add_argument("--scenario", default="NewBucketNewExport",
+                   choices=["NewBucketNewExport", "ExistingBucketNewExport", "ExistingBucketExistingExport",
+                            "LinkedAccount"])
+    p.add_argument("--cur-version", default="CUR2", choices=["CUR2", "CUR1"])
+    p.add_argument("--carbon", action="store_true", help="enable the carbon footprint export")
+    p.add_argument("--opt-in", action="append", default=[], choices=sorted(OPT_INS),
+                   help="grant an optional write permission set (repeatable)")
+    p.add_argument("--bucket", default="acme-costlink-cur")
+    p.add_argument("--region", default="us-east-1")
+    p.add_argument("--param", action="append", default=[], metavar="Name=Value",
+                   help="any other template parameter (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    return p.parse_args(argv)
+
+
+def build_stack(args) -> Stack:
+    linked = args.scenario == "LinkedAccount"
+    params = {**EXAMPLE, "AccountType": "Linked" if linked else "Root", "DeploymentScenario": args.scenario,
+              "CURVersion": args.cur_version, "EnableCarbonFootprint": str(args.carbon).lower(),
+              "BucketName": "" if linked else args.bucket}
+    if args.scenario == "ExistingBucketExistingExport":
+        params["DataExportName"] = "Existing_CUR_Export"
+    params.update({OPT_INS[o]: "true" for o in args.opt_in})
+    for kv in args.param:
+        key, _, value = kv.partition("=")
+        params[key] = value
+    return Stack(load_template(), params, region=args.region)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    stack = build_stack(args)
+    errors = stack.validation_errors()
+    if errors:
+        print("CloudFormation would refuse these parameters:")
+        for e in errors:
+            print(f"  - {e}")
+        return 2
+    resources = stack.rendered_resources()
+    outputs = stack.outputs()
+    if args.json:
+        print(json.dumps({"resources": {n: r["Type"] for n, r in resources.items()}, "outputs": outputs}, indent=2))
+        return 0
+    shown = {k: v for k, v in stack.resolved_parameters().items() if k != "ExternalId"}
+    print(f"Connection stack plan ({args.region}, example account {stack.account_id}, vendor {shown['VendorAccountId']})")
+    print("  " + " ".join(f"{k}={shown[k]}" for k in ("AccountType", "DeploymentScenario", "CURVersion",
+                                                         "EnableCarbonFootprint")))
+    print(f"\nCreates {len(resources)} resources:")
+    width = max(len(n) for n in [*resources, *outputs])
+    for name, res in resources.items():
+        print(f"  {name:<{width}}  {res['Type']:<42} {describe(name, res)}")
+    print("\nOutputs:")
+    for name, value in outputs.items():
+        print(f"  {name:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
