@@ -17,3 +17,7 @@ build:
 
 clean:
 	rm -rf .aws-sam out functions/*/target
+
+# sam build targets (BuildMethod: makefile; samconfig.toml builds in source so Maven sees the parent POM).
+build-ConnectionCallbackFunction:
+	scripts/package-function.sh connection-callback "$(ARTIFACTS_DIR)"

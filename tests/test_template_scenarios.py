@@ -27,11 +27,16 @@ def params_of(account, scenario, cur, carbon, opt_ins):
     return p
 
 
+# Every stack reports its connection to the vendor.
+CALLBACK = {"ConnectionCallbackLogs", "ConnectionCallbackRole", "ConnectionCallbackFunction", "ConnectionReady",
+            "ConnectionCallback"}
+
+
 def expected_resources(p):
     """The onboarding guide's scenarios, written out independently of the template's conditions."""
     root = p["AccountType"] == "Root"
     scenario = p["DeploymentScenario"]
-    expected = {"VendorRole", "CorePolicy"}
+    expected = {"VendorRole", "CorePolicy"} | CALLBACK
     expected |= {res for param, res in OPT_INS.items() if p[param] == "true"}
     if root:
         expected.add("CurBucketReadPolicy")
@@ -70,14 +75,14 @@ def test_matrix_covers_every_combination():
 def test_linked_account_gets_the_role_and_core_policy_only(stack):
     s = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="")
     assert s.validation_errors() == []
-    assert set(s.resources()) == {"VendorRole", "CorePolicy"}
-    assert set(s.outputs()) == {"RoleArn", "RoleName", "GrantedPermissionSets"}
+    assert set(s.resources()) == {"VendorRole", "CorePolicy"} | CALLBACK
+    assert set(s.outputs()) == {"RoleArn", "RoleName", "GrantedPermissionSets", "CallbackStatus", "ConnectionId"}
     assert s.outputs()["GrantedPermissionSets"] == "core"
 
 
 def test_linked_account_may_opt_in_to_write_permissions(stack):
     s = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="", EnableEC2StartStop="true")
-    assert set(s.resources()) == {"VendorRole", "CorePolicy", "EC2StartStopPolicy"}
+    assert set(s.resources()) == {"VendorRole", "CorePolicy", "EC2StartStopPolicy"} | CALLBACK
     assert s.outputs()["GrantedPermissionSets"] == "core,ec2-start-stop"
 
 
@@ -104,6 +109,7 @@ def test_new_bucket_new_export_outputs(stack):
     out = stack(EnableCarbonFootprint="true").outputs()
     assert out == {
         "RoleArn": "<VendorRole.Arn>", "RoleName": "<VendorRole>",
+        "CallbackStatus": "<ConnectionCallback.CallbackStatus>", "ConnectionId": "<ConnectionCallback>",
         "GrantedPermissionSets": "core,cur-bucket-read",
         "BucketName": "acme-costlink-cur", "CurVersion": "CUR2",
         "DataExportName": "CostLink-CUR-Export", "DataExportArn": "<Cur2Export.ExportArn>",
@@ -124,3 +130,43 @@ def test_names_default_from_the_prefix_and_can_be_overridden(stack):
     assert s.rendered_resources()["VendorRole"]["Properties"]["RoleName"] == "Acme-ReadAccess"
     s = stack(RoleName="FinOpsReader")
     assert s.rendered_resources()["VendorRole"]["Properties"]["RoleName"] == "FinOpsReader"
+
+
+def test_callback_reports_the_facts_of_each_scenario(stack):
+    props = stack(EnableCarbonFootprint="true", EnableTagManagement="true").rendered_resources()[
+        "ConnectionCallback"]["Properties"]
+    assert props == {
+        "ServiceToken": "<ConnectionCallbackFunction.Arn>", "ServiceTimeout": 300,
+        "CallbackUrl": "https://vendor.example.com/costlink/callback", "ExternalId": "ext-Secret_9f8e7d6c5b4a",
+        "FailureMode": "FailStack", "RoleArn": "<VendorRole.Arn>", "AccountType": "Root",
+        "DeploymentScenario": "NewBucketNewExport", "BucketName": "acme-costlink-cur", "CurVersion": "CUR2",
+        "ExportName": "CostLink-CUR-Export", "ExportArn": "<Cur2Export.ExportArn>",
+        "CarbonExportName": "CostLink-Carbon-Export", "CarbonExportArn": "<CarbonExport.ExportArn>",
+        "CurPrefix": "reports/cur2", "CarbonPrefix": "reports/carbon-footprint",
+        "PermissionSets": "core,cur-bucket-read,tag-management"}
+    linked = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="").rendered_resources()[
+        "ConnectionCallback"]["Properties"]
+    assert set(linked) == {"ServiceToken", "ServiceTimeout", "CallbackUrl", "ExternalId", "FailureMode", "RoleArn",
+                           "AccountType", "DeploymentScenario", "PermissionSets"}
+    cur1 = stack(CURVersion="CUR1").rendered_resources()["ConnectionCallback"]["Properties"]
+    assert cur1["ExportArn"] == "arn:aws:cur:us-east-1:111122223333:definition/<Cur1Report>"
+
+
+def test_callback_runs_after_everything_it_reports(stack):
+    s = stack(CURVersion="CUR1", EnableCarbonFootprint="true", EnableAutomation="true")
+    assert s.template["Resources"]["ConnectionCallback"]["DependsOn"] == "ConnectionReady"
+    assert s.rendered_resources()["ConnectionReady"]["Metadata"] == {
+        "Core": "<CorePolicy>", "BucketRead": "<CurBucketReadPolicy>", "EC2StartStop": "none",
+        "CommitmentPurchase": "none", "TagManagement": "none", "Automation": "<AutomationPolicy>",
+        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>"}
+
+
+def test_callback_function_has_least_privilege(stack):
+    res = stack().rendered_resources()
+    statements = res["ConnectionCallbackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert [(st["Action"], st["Resource"]) for st in statements] == [
+        (["logs:CreateLogStream", "logs:PutLogEvents"], "<ConnectionCallbackLogs.Arn>"),
+        ("cloudformation:DescribeStacks", "arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/1")]
+    assert res["ConnectionCallbackRole"]["Properties"].get("ManagedPolicyArns") is None
+    fn = res["ConnectionCallbackFunction"]["Properties"]
+    assert fn["Role"] == "<ConnectionCallbackRole.Arn>" and "Policies" not in fn

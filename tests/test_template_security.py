@@ -34,7 +34,8 @@ def test_external_id_never_leaves_the_trust_policy(template, stack):
     s = stack(EnableCarbonFootprint="true", EnableAutomation="true")
     assert "ext-Secret_9f8e7d6c5b4a" not in repr(s.outputs())
     holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
-    assert holders == ["VendorRole"]
+    # The trust policy, and the callback that signs with it (its properties reach only the function's event).
+    assert holders == ["VendorRole", "ConnectionCallback"]
 
 
 def test_billing_bucket_is_private_versioned_encrypted_and_retained(stack):

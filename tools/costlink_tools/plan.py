@@ -19,8 +19,19 @@ def describe(name: str, res: dict) -> str:
     props = res["Properties"]
     kind = res["Type"]
     if kind == "AWS::IAM::Role":
-        st = props["AssumeRolePolicyDocument"]["Statement"][0]
-        return f"role {props['RoleName']}, assumable only by {st['Principal']['AWS']} with the ExternalId"
+        principal = props["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        if "AWS" in principal:
+            return f"role {props['RoleName']}, assumable only by {principal['AWS']} with the ExternalId"
+        actions = sorted({a for p in props.get("Policies", []) for st in p["PolicyDocument"]["Statement"]
+                          for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])})
+        return f"execution role for {principal['Service']}: {', '.join(actions)}"
+    if kind == "AWS::Serverless::Function":
+        return f"{props['Runtime']} function {props['Handler'].split('::')[0].rsplit('.', 1)[-1]}, " \
+               f"{props['MemorySize']} MB, {props['Timeout']} s"
+    if kind == "AWS::Logs::LogGroup":
+        return f"log group, {props['RetentionInDays']} days retention"
+    if kind.startswith("Custom::"):
+        return f"custom resource: reports the connection to {props['CallbackUrl']} (signed)"
     if kind == "AWS::IAM::RolePolicy":
         statements = props["PolicyDocument"]["Statement"]
         actions = sum(1 if isinstance(s["Action"], str) else len(s["Action"]) for s in statements)
@@ -37,7 +48,8 @@ def describe(name: str, res: dict) -> str:
     if kind == "AWS::CUR::ReportDefinition":
         return f"CUR 1.0 report {props['ReportName']} -> s3://{props['S3Bucket']}/{props['S3Prefix']}/"
     if kind == "AWS::CloudFormation::WaitConditionHandle":
-        return "ordering handle: exports wait for the bucket policy"
+        return "ordering handle: " + ("the callback waits for policies and exports" if name == "ConnectionReady"
+                                      else "exports wait for the bucket policy")
     handler = props.get("Handler")
     return f"{kind}{' ' + handler if handler else ''}"
 

@@ -1,0 +1,59 @@
+package dev.costlink.common;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The one place SDK clients are configured, for a short cold start: the JDK's URL-connection HTTP client (no
+ * classpath scan for another), credentials and region read straight from Lambda's environment (no provider chain),
+ * and AWS_ENDPOINT_URL honoured so tests can point every client at the local emulator.
+ */
+public final class AwsClients {
+    private static volatile SdkHttpClient http;
+
+    private AwsClients() {}
+
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.httpClient(http())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(Region.of(env("AWS_REGION", "us-east-1")));
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder;
+    }
+
+    /** True when clients talk to a local emulator (tests): S3 then needs path-style addressing. */
+    public static boolean emulated() {
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        return endpoint != null && !endpoint.isBlank();
+    }
+
+    private static SdkHttpClient http() {
+        SdkHttpClient client = http;
+        if (client == null) {
+            synchronized (AwsClients.class) {
+                if (http == null) {
+                    http = UrlConnectionHttpClient.builder()
+                            .connectionTimeout(Duration.ofSeconds(3))
+                            .socketTimeout(Duration.ofSeconds(15))
+                            .build();
+                }
+                client = http;
+            }
+        }
+        return client;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

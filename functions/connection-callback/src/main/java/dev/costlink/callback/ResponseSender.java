@@ -1,0 +1,76 @@
+package dev.costlink.callback;
+
+import dev.costlink.common.Deadline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+
+/**
+ * PUTs the answer to the pre-signed ResponseURL. A non-2xx answer is not "sent": 5xx, 429 and I/O errors are retried
+ * within the deadline. The Content-Type is empty because the pre-signed URL was signed without one.
+ */
+public final class ResponseSender {
+    private static final int MAX_ATTEMPTS = 4;
+    private static final long MIN_ATTEMPT_MILLIS = 200;
+
+    /** What happened to the PUT; {@code detail} says why it failed. */
+    public record Result(boolean delivered, int attempts, String detail) {}
+
+    public Result send(URI responseUrl, byte[] body, Deadline deadline) {
+        String detail = "no time left to send";
+        int attempt = 0;
+        while (attempt < MAX_ATTEMPTS && deadline.remainingMillis() >= MIN_ATTEMPT_MILLIS) {
+            attempt++;
+            try {
+                int status = put(responseUrl, body, deadline.remainingMillis());
+                if (status >= 200 && status < 300) {
+                    return new Result(true, attempt, "HTTP " + status);
+                }
+                detail = "HTTP " + status;
+                if (status < 500 && status != 429) {
+                    return new Result(false, attempt, detail);
+                }
+            } catch (IOException e) {
+                detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            long pause = Math.min(100L << attempt, deadline.remainingMillis() - MIN_ATTEMPT_MILLIS);
+            if (pause > 0) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return new Result(false, attempt, detail);
+    }
+
+    private static int put(URI url, byte[] body, long budgetMillis) throws IOException {
+        HttpURLConnection conn = (HttpURLConnection) url.toURL().openConnection();
+        try {
+            int timeout = (int) Math.max(1, Math.min(5_000, budgetMillis));
+            conn.setConnectTimeout(Math.min(2_000, timeout));
+            conn.setReadTimeout(timeout);
+            conn.setRequestMethod("PUT");
+            conn.setDoOutput(true);
+            conn.setUseCaches(false);
+            conn.setFixedLengthStreamingMode(body.length);
+            conn.setRequestProperty("Content-Type", "");
+            try (OutputStream out = conn.getOutputStream()) {
+                out.write(body);
+            }
+            int status = conn.getResponseCode();
+            try (InputStream in = status >= 400 ? conn.getErrorStream() : conn.getInputStream()) {
+                if (in != null) {
+                    in.readNBytes(8_192);
+                }
+            }
+            return status;
+        } finally {
+            conn.disconnect();
+        }
+    }
+}
