@@ -27,3 +27,21 @@ def stack(template):
     def make(region="us-east-1", **params):
         return Stack(template, {**VALID, **params}, region=region)
     return make
+
+
+@pytest.fixture(scope="session")
+def sam_built():
+    """`sam build` once per session: the functions are run from its output, as `sam local invoke` runs them."""
+    import subprocess
+    result = subprocess.run(["sam", "build", "--region", "us-east-1"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / ".aws-sam" / "build"
+
+
+@pytest.fixture(scope="session")
+def moto():
+    from costlink_tools.moto_server import MotoServer
+    server = MotoServer().start()
+    yield server
+    server.stop()

@@ -1,0 +1,177 @@
+"""Runs a built function the way Lambda runs it, without Docker: the Runtime Interface Emulator that `sam local invoke`
+runs inside its container (shipped in the aws-sam-cli package), with the Java Runtime Interface Client as the function
+process, the handler, timeout, memory and environment taken from the template, and the code from `sam build`'s output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import samcli
+
+from .cfn_model import ROOT, load_template
+
+RIE = Path(samcli.__file__).parent / "local" / "rapid" / "aws-lambda-rie-x86_64"
+RIC_DIR = ROOT / "tools" / "lambda-runtime" / "target" / "ric"
+BUILD_DIR = ROOT / ".aws-sam" / "build"
+# What the managed java21 runtime passes to the JVM (JAVA_TOOL_OPTIONS aside): C1 only, serial GC, CDS on.
+JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class FunctionSpec:
+    logical_id: str
+    handler: str
+    timeout: int
+    memory: int
+    environment: dict
+
+    @classmethod
+    def from_template(cls, logical_id: str, template_path: Path = ROOT / "template.yaml") -> "FunctionSpec":
+        template = load_template(template_path)
+        res = template["Resources"].get(logical_id)
+        if not res or res["Type"] != "AWS::Serverless::Function":
+            raise SystemExit(f"{logical_id} is not a function of {template_path.name}")
+        globals_ = template.get("Globals", {}).get("Function", {})
+        props = {**globals_, **res["Properties"]}
+        env = {k: v for k, v in props.get("Environment", {}).get("Variables", {}).items() if isinstance(v, (str, int))}
+        return cls(logical_id, props["Handler"], int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)),
+                   {k: str(v) for k, v in env.items()})
+
+
+@dataclass
+class Invocation:
+    status: int
+    payload: bytes
+    seconds: float
+    function_error: bool
+
+    def json(self):
+        return json.loads(self.payload)
+
+
+class LambdaRunner:
+    """One execution environment: start() is the cold start, each invoke() after the first is warm."""
+
+    def __init__(self, spec: FunctionSpec, env: dict | None = None, timeout: int | None = None,
+                 code_dir: Path | None = None, classpath: list[str] | None = None):
+        self.spec = spec
+        self.timeout = timeout or spec.timeout
+        self.code_dir = code_dir or BUILD_DIR / spec.logical_id
+        self.classpath = classpath or [str(self.code_dir / "lib" / "*"), str(RIC_DIR / "*")]
+        self.env = {**spec.environment, **(env or {})}
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log_file = tempfile.NamedTemporaryFile(prefix=f"{spec.logical_id}-", suffix=".log", delete=False)
+        self.started_at = 0.0
+
+    def start(self) -> "LambdaRunner":
+        if not (self.code_dir / "lib").is_dir():
+            raise SystemExit(f"{self.code_dir} has no lib/: run `sam build` first")
+        if not RIC_DIR.is_dir():
+            raise SystemExit(f"{RIC_DIR} is missing: run `mvn install` first")
+        java = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java"
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+            **FAKE_CREDENTIALS,
+            "AWS_LAMBDA_FUNCTION_NAME": self.spec.logical_id,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(self.timeout),
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.spec.memory),
+            "AWS_LAMBDA_FUNCTION_HANDLER": self.spec.handler,
+            "_HANDLER": self.spec.handler,
+            "LAMBDA_TASK_ROOT": str(self.code_dir),
+            **self.env,
+        }
+        heap = max(64, int(self.spec.memory * 0.85))
+        cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+               str(java), *JVM_FLAGS, f"-Xmx{heap}m", "-cp", ":".join(self.classpath),
+               "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.spec.handler]
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                        cwd=str(self.code_dir), start_new_session=True)
+        self._wait_listening()
+        return self
+
+    def _wait_listening(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the emulator exited: {self.logs()}")
+            time.sleep(0.02)
+        raise RuntimeError("the emulator did not start listening")
+
+    def invoke(self, event) -> Invocation:
+        body = event if isinstance(event, bytes) else json.dumps(event).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations", data=body, method="POST")
+        t0 = time.monotonic()
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout + 30) as resp:
+                payload, status = resp.read(), resp.status
+                error = resp.headers.get("X-Amz-Function-Error") is not None
+        except urllib.error.HTTPError as e:
+            payload, status, error = e.read(), e.code, True
+        seconds = time.monotonic() - t0
+        if not error:
+            try:
+                parsed = json.loads(payload)
+                error = isinstance(parsed, dict) and "errorType" in parsed and "errorMessage" in parsed
+            except ValueError:
+                pass
+        return Invocation(status, payload, seconds, error)
+
+    def logs(self) -> str:
+        self.log_file.flush()
+        return Path(self.log_file.name).read_text(errors="replace")
+
+    def json_logs(self) -> list[dict]:
+        out = []
+        for line in self.logs().splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+        return out
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait(5)
+        self.log_file.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        try:
+            os.unlink(self.log_file.name)
+        except OSError:
+            pass

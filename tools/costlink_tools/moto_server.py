@@ -1,0 +1,61 @@
+"""A local moto server (the AWS emulator from PyPI) on 127.0.0.1, for tests and the local end-to-end run."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from .lambda_runner import FAKE_CREDENTIALS, free_port
+
+
+class MotoServer:
+    def __init__(self, port: int | None = None, iam_auth: bool = False):
+        self.port = port or free_port()
+        self.iam_auth = iam_auth
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "MotoServer":
+        env = {**os.environ, **FAKE_CREDENTIALS}
+        if self.iam_auth:
+            env["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1).read()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("moto server exited at start")
+                time.sleep(0.1)
+        raise RuntimeError("moto server did not start")
+
+    def client(self, service: str, **kw):
+        import boto3
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing", **kw)
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
