@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job, locally: builds the functions and the stack, then shows what the stack creates for one scenario.
+# The main job, locally: builds the functions and the stack, shows what the stack creates for one scenario, then runs
+# the connection callback end to end for a stack's create, update and delete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
@@ -13,3 +14,6 @@ echo "== What the connection stack creates for $scenario"
 extra=()
 [ "$scenario" = "LinkedAccount" ] || extra=(--carbon)
 ./costlink plan --scenario "$scenario" "${extra[@]}"
+echo
+echo "== The connection callback, end to end (Lambda emulator + local AWS emulator + local vendor)"
+./costlink demo

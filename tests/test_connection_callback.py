@@ -14,7 +14,8 @@ import pytest
 
 from conftest import ROOT
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
-from support.vendor import Answer, Vendor
+from support.contract import validate as validate_contract
+from costlink_tools.stand_in_vendor import Answer, Vendor
 
 EVENTS = ROOT / "events"
 EXTERNAL_ID = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
@@ -88,6 +89,8 @@ def run(spec, request, *, vendor=None, timeout=None, env=None, cfn=None, respons
         logs = runner.logs()
     ALL_LOGS.append(logs)
     assert EXTERNAL_ID not in logs
+    for received in (vendor.received if vendor is not None else []):
+        validate_contract("ConnectionEvent", received.json())
     assert invocation.seconds < (timeout or spec.timeout), "answered after the function's deadline"
     return invocation, logs
 

@@ -3,6 +3,8 @@ import sys
 
 COMMANDS = {
     "plan": "costlink_tools.plan",
+    "invoke": "costlink_tools.invoke",
+    "demo": "costlink_tools.demo",
 }
 
 

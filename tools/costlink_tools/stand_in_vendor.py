@@ -1,4 +1,5 @@
-"""A stand-in for the vendor's callback endpoint: scripted answers, signature verification, idempotent event log."""
+"""A stand-in for the vendor's callback endpoint: scripted answers, signature verification, idempotent event log.
+Used by the tests and by the local end-to-end run until the vendor stack's registry runs locally."""
 from __future__ import annotations
 
 import hashlib

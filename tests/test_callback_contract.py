@@ -1,0 +1,41 @@
+"""The OpenAPI document is valid OpenAPI 3.1, and its schemas say what the contract says."""
+import copy
+
+import pytest
+from jsonschema import ValidationError
+from openapi_spec_validator import validate as validate_spec
+
+from support.contract import DOC, _document, validate
+
+EXAMPLE = {
+    "type": "connection.created", "id": "evt_" + "a" * 40, "occurredAt": "2026-11-22T09:00:00.123Z",
+    "externalIdSha256": "b" * 64, "accountId": "111122223333", "partition": "aws", "region": "us-east-1",
+    "stackId": "arn:aws:cloudformation:us-east-1:111122223333:stack/CostLink/x",
+    "connection": {"roleArn": "arn:aws:iam::111122223333:role/CostLink-ReadAccess", "accountType": "Linked",
+                   "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]},
+}
+
+
+def test_openapi_document_is_valid():
+    validate_spec(_document())
+
+
+def test_example_event_is_valid():
+    validate("ConnectionEvent", EXAMPLE)
+
+
+@pytest.mark.parametrize("path,value", [
+    (("connection", "bucket"), ""),                  # absent facts are omitted, never empty
+    (("type",), "connection.renamed"),
+    (("externalIdSha256",), "not-hex"),
+    (("connection", "permissionSets"), ["core", "root-access"]),
+    (("unexpected",), 1),
+])
+def test_schema_rejects_what_the_contract_forbids(path, value):
+    body = copy.deepcopy(EXAMPLE)
+    target = body
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(ValidationError):
+        validate("ConnectionEvent", body)
