@@ -21,3 +21,6 @@ clean:
 # sam build targets (BuildMethod: makefile; samconfig.toml builds in source so Maven sees the parent POM).
 build-ConnectionCallbackFunction:
 	scripts/package-function.sh connection-callback "$(ARTIFACTS_DIR)"
+
+build-DeliveryDetectorFunction:
+	scripts/package-function.sh delivery-detector "$(ARTIFACTS_DIR)"

@@ -27,6 +27,9 @@ def params_of(account, scenario, cur, carbon, opt_ins):
     return p
 
 
+# Root accounts watch their deliveries.
+DETECTOR = {"DeliveryDetectorLogs", "DeliveryFailures", "DeliveryFailuresPolicy", "DeliveryDetectorRole",
+            "DeliveryDetectorFunction"}
 # Every stack reports its connection to the vendor.
 CALLBACK = {"ConnectionCallbackLogs", "ConnectionCallbackRole", "ConnectionCallbackFunction", "ConnectionReady",
             "ConnectionCallback"}
@@ -40,6 +43,10 @@ def expected_resources(p):
     expected |= {res for param, res in OPT_INS.items() if p[param] == "true"}
     if root:
         expected.add("CurBucketReadPolicy")
+        expected |= DETECTOR
+        # New bucket: a native S3 notification; existing bucket: an EventBridge rule.
+        expected |= ({"DeliveryDetectorS3Permission"} if scenario == "NewBucketNewExport"
+                     else {"DeliveryDetectorRule", "DeliveryDetectorEventsPermission"})
     if root and scenario == "NewBucketNewExport":
         expected |= {"BillingBucket", "BillingBucketPolicy"}
     if root and scenario in ("NewBucketNewExport", "ExistingBucketNewExport"):
@@ -115,7 +122,7 @@ def test_new_bucket_new_export_outputs(stack):
         "DataExportName": "CostLink-CUR-Export", "DataExportArn": "<Cur2Export.ExportArn>",
         "CurPrefix": "reports/cur2",
         "CarbonExportName": "CostLink-Carbon-Export", "CarbonExportArn": "<CarbonExport.ExportArn>",
-        "CarbonPrefix": "reports/carbon-footprint",
+        "CarbonPrefix": "reports/carbon-footprint", "DeliveryFailuresQueueUrl": "<DeliveryFailures>",
     }
 
 
@@ -170,3 +177,68 @@ def test_callback_function_has_least_privilege(stack):
     assert res["ConnectionCallbackRole"]["Properties"].get("ManagedPolicyArns") is None
     fn = res["ConnectionCallbackFunction"]["Properties"]
     assert fn["Role"] == "<ConnectionCallbackRole.Arn>" and "Policies" not in fn
+
+
+def detector_statements(stack):
+    role = stack.rendered_resources()["DeliveryDetectorRole"]["Properties"]
+    return {st["Sid"]: st for st in role["Policies"][0]["PolicyDocument"]["Statement"]}
+
+
+def test_detector_reads_only_the_report_prefixes(stack):
+    st = detector_statements(stack(EnableCarbonFootprint="true"))
+    assert st["ReadReports"]["Action"] == "s3:GetObject"
+    assert st["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/reports/cur2/*",
+                                             "arn:aws:s3:::acme-costlink-cur/reports/carbon-footprint/*"]
+    assert st["ListReports"]["Condition"] == {"StringLike": {"s3:prefix": ["reports/cur2/*",
+                                                                            "reports/carbon-footprint/*"]}}
+    assert st["ParkUndeliveredEvents"] == {"Sid": "ParkUndeliveredEvents", "Effect": "Allow",
+                                           "Action": "sqs:SendMessage", "Resource": "<DeliveryFailures.Arn>"}
+    assert set(st) == {"WriteOwnLogs", "ReadReports", "ListReports", "ParkUndeliveredEvents"}
+    existing = detector_statements(stack(DeploymentScenario="ExistingBucketExistingExport", DataExportName="X",
+                                         ExistingExportPrefix="billing"))
+    assert existing["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/billing/*"]
+    assert existing["ListReports"]["Condition"] == {"StringLike": {"s3:prefix": ["billing/*"]}}
+
+
+def test_new_bucket_notifies_the_detector_of_manifests_only(stack):
+    res = stack().rendered_resources()
+    config = res["BillingBucket"]["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
+    assert config == [{"Event": "s3:ObjectCreated:*", "Function": "<DeliveryDetectorFunction.Arn>",
+                       "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "reports/"},
+                                                      {"Name": "suffix", "Value": "-Manifest.json"}]}}}]
+    assert stack().template["Resources"]["BillingBucket"]["DependsOn"] == "DeliveryDetectorS3Permission"
+    perm = res["DeliveryDetectorS3Permission"]["Properties"]
+    assert (perm["Principal"], perm["SourceArn"], perm["SourceAccount"]) == (
+        "s3.amazonaws.com", "arn:aws:s3:::acme-costlink-cur", "111122223333")
+
+
+@pytest.mark.parametrize("params,keys", [
+    ({"DeploymentScenario": "ExistingBucketNewExport"}, [{"wildcard": "reports/cur2/*-Manifest.json"}]),
+    ({"DeploymentScenario": "ExistingBucketNewExport", "CURVersion": "CUR1", "EnableCarbonFootprint": "true"},
+     [{"wildcard": "reports/cur1/*-Manifest.json"}, {"wildcard": "reports/carbon-footprint/*-Manifest.json"}]),
+    ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X"},
+     [{"wildcard": "reports/*-Manifest.json"}]),
+    ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X", "ExistingExportPrefix": ""},
+     [{"wildcard": "*-Manifest.json"}]),
+])
+def test_existing_bucket_is_watched_through_eventbridge(stack, params, keys):
+    res = stack(**params).rendered_resources()
+    pattern = res["DeliveryDetectorRule"]["Properties"]["EventPattern"]
+    assert pattern == {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                       "detail": {"bucket": {"name": ["acme-costlink-cur"]}, "object": {"key": keys}}}
+    perm = res["DeliveryDetectorEventsPermission"]["Properties"]
+    assert (perm["Principal"], perm["SourceArn"]) == ("events.amazonaws.com", "<DeliveryDetectorRule.Arn>")
+
+
+def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
+    res = stack().rendered_resources()
+    fn = res["DeliveryDetectorFunction"]["Properties"]
+    assert fn["EventInvokeConfig"] == {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 21600,
+                                       "DestinationConfig": {"OnFailure": {"Type": "SQS",
+                                                                           "Destination": "<DeliveryFailures.Arn>"}}}
+    queue = res["DeliveryFailures"]["Properties"]
+    assert queue == {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 1209600}
+    assert fn["Environment"]["Variables"] == {
+        "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
+        "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
+        "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}

@@ -34,8 +34,9 @@ def test_external_id_never_leaves_the_trust_policy(template, stack):
     s = stack(EnableCarbonFootprint="true", EnableAutomation="true")
     assert "ext-Secret_9f8e7d6c5b4a" not in repr(s.outputs())
     holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
-    # The trust policy, and the callback that signs with it (its properties reach only the function's event).
-    assert holders == ["VendorRole", "ConnectionCallback"]
+    # The trust policy, and the two functions that sign with it (the callback's properties reach only its event;
+    # the detector's environment is encrypted at rest and never logged).
+    assert holders == ["VendorRole", "DeliveryDetectorFunction", "ConnectionCallback"]
 
 
 def test_billing_bucket_is_private_versioned_encrypted_and_retained(stack):

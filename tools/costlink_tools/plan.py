@@ -30,6 +30,15 @@ def describe(name: str, res: dict) -> str:
                f"{props['MemorySize']} MB, {props['Timeout']} s"
     if kind == "AWS::Logs::LogGroup":
         return f"log group, {props['RetentionInDays']} days retention"
+    if kind == "AWS::SQS::Queue":
+        return "queue for delivery events the vendor could not take (encrypted, 14 days)"
+    if kind == "AWS::SQS::QueuePolicy":
+        return "queue policy: TLS only"
+    if kind == "AWS::Lambda::Permission":
+        return f"lets {props['Principal']} invoke the delivery detector"
+    if kind == "AWS::Events::Rule":
+        keys = [k.get("wildcard") for k in props["EventPattern"]["detail"]["object"]["key"]]
+        return f"EventBridge rule: Object Created in the existing bucket matching {', '.join(keys)}"
     if kind.startswith("Custom::"):
         return f"custom resource: reports the connection to {props['CallbackUrl']} (signed)"
     if kind == "AWS::IAM::RolePolicy":

@@ -1,0 +1,59 @@
+package dev.costlink.detector;
+
+import dev.costlink.common.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a manifest promises: the data files (as listed, unchecked), the column names, and the run it describes.
+ * CUR 2.0 and carbon manifests list {@code dataFiles} as s3:// URIs and {@code columns} as {name, type};
+ * CUR 1.0 manifests list bucket-relative {@code reportKeys} and {@code columns} as {category, name, type}.
+ */
+public record Manifest(List<String> entries, List<String> columns, String runId, String exportArn, String bucket) {
+
+    public static Manifest parse(DeliveryKind kind, byte[] bytes) {
+        Map<String, Object> m;
+        try {
+            m = Json.parseObject(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("manifest is not valid JSON (" + e.getMessage() + ")");
+        }
+        String listField = kind == DeliveryKind.CUR1 ? "reportKeys" : "dataFiles";
+        if (!(m.get(listField) instanceof List<?> list)) {
+            throw new IllegalArgumentException("manifest has no " + listField + " list");
+        }
+        List<String> entries = new ArrayList<>();
+        for (Object o : list) {
+            entries.add(o instanceof String s ? s : String.valueOf(o));
+        }
+        List<String> columns = new ArrayList<>();
+        if (m.get("columns") instanceof List<?> cols) {
+            for (Object c : cols) {
+                if (c instanceof Map<?, ?> col && col.get("name") instanceof String name) {
+                    Object category = col.get("category");
+                    columns.add(kind == DeliveryKind.CUR1 && category instanceof String cat ? cat + "_" + name : name);
+                }
+            }
+        }
+        String runId = string(m.get(kind == DeliveryKind.CUR1 ? "assemblyId" : "executionId"));
+        return new Manifest(List.copyOf(entries), List.copyOf(columns), runId, string(m.get("exportArn")),
+                string(m.get("bucket")));
+    }
+
+    /** Column names compared across spellings: CUR 1.0 writes lineItem/UsageStartDate as line_item_usage_start_date. */
+    public static String normalise(String column) {
+        StringBuilder out = new StringBuilder(column.length());
+        for (char c : column.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String string(Object value) {
+        return value instanceof String s && !s.isBlank() ? s : null;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.costlink.detector;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+
+/**
+ * Reads a Parquet file's footer with ranged reads only: {@code <FileMetaData> <4-byte LE length> "PAR1"} at the end.
+ * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not.
+ */
+public final class ParquetFooter {
+    static final int TAIL_BYTES = 16 * 1024;
+    static final int MAX_FOOTER_BYTES = 64 * 1024 * 1024;
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
+
+    /** What one data file holds; {@code problem} is null when its footer is sound. */
+    public record Result(long size, long rows, List<String> columns, String problem) {
+        static Result broken(long size, String problem) {
+            return new Result(size, 0, List.of(), problem);
+        }
+    }
+
+    private ParquetFooter() {}
+
+    public static Result read(ObjectStore store, String bucket, String key) throws ObjectStore.NotFound {
+        ObjectStore.Read tail = store.tail(bucket, key, TAIL_BYTES);
+        long size = tail.size();
+        byte[] bytes = tail.bytes();
+        if (size < 12) {
+            return Result.broken(size, "not a Parquet file: " + size + " bytes is too small");
+        }
+        byte[] end = Arrays.copyOfRange(bytes, bytes.length - 4, bytes.length);
+        if (Arrays.equals(end, ENCRYPTED_MAGIC)) {
+            return Result.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
+        }
+        if (!Arrays.equals(end, MAGIC)) {
+            return Result.broken(size, "no trailing PAR1 magic: truncated or not a Parquet file");
+        }
+        if (bytes.length == size && !Arrays.equals(Arrays.copyOf(bytes, 4), MAGIC)) {
+            return Result.broken(size, "no leading PAR1 magic: not a Parquet file");
+        }
+        long footerLength = Integer.toUnsignedLong(
+                ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (footerLength == 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
+            return Result.broken(size, "footer length " + footerLength + " is impossible for a file of " + size + " bytes");
+        }
+        byte[] footer;
+        int inTail = bytes.length - 8;
+        if (footerLength <= inTail) {
+            footer = Arrays.copyOfRange(bytes, (int) (inTail - footerLength), inTail);
+        } else {
+            long first = size - 8 - footerLength;
+            byte[] head = store.range(bucket, key, first, size - 8 - inTail - 1);
+            footer = new byte[(int) footerLength];
+            System.arraycopy(head, 0, footer, 0, head.length);
+            System.arraycopy(bytes, 0, footer, head.length, inTail);
+        }
+        return decode(size, footer);
+    }
+
+    static Result decode(long size, byte[] footer) {
+        FileMetaData meta;
+        try {
+            meta = Util.readFileMetaData(new ByteArrayInputStream(footer));
+        } catch (IOException | RuntimeException e) {
+            return Result.broken(size, "corrupted Parquet footer: " + rootMessage(e));
+        }
+        List<SchemaElement> schema = meta.getSchema();
+        if (schema == null || schema.isEmpty()) {
+            return Result.broken(size, "corrupted Parquet footer: no schema");
+        }
+        List<String> columns = new ArrayList<>();
+        try {
+            int index = 1;
+            int children = schema.get(0).isSetNum_children() ? schema.get(0).getNum_children() : 0;
+            for (int c = 0; c < children; c++) {
+                columns.add(schema.get(index).getName());
+                index = skip(schema, index);
+            }
+            if (index != schema.size()) {
+                return Result.broken(size, "corrupted Parquet footer: schema tree does not match its element count");
+            }
+        } catch (IndexOutOfBoundsException e) {
+            return Result.broken(size, "corrupted Parquet footer: schema tree is truncated");
+        }
+        if (meta.getNum_rows() < 0) {
+            return Result.broken(size, "corrupted Parquet footer: negative row count");
+        }
+        return new Result(size, meta.getNum_rows(), columns, null);
+    }
+
+    /** Index just past the subtree rooted at {@code index}. */
+    private static int skip(List<SchemaElement> schema, int index) {
+        SchemaElement element = schema.get(index);
+        int next = index + 1;
+        int children = element.isSetNum_children() ? element.getNum_children() : 0;
+        if (children < 0 || children > schema.size()) {
+            throw new IndexOutOfBoundsException("bad child count");
+        }
+        for (int c = 0; c < children; c++) {
+            next = skip(schema, next);
+        }
+        return next;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() > 200 ? message.substring(0, 197) + "..." : message;
+    }
+}
