@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class FunctionSpec:
     timeout: int
     memory: int
     environment: dict
+    max_retries: int = 2
 
     @classmethod
     def from_template(cls, logical_id: str, template_path: Path = ROOT / "template.yaml") -> "FunctionSpec":
@@ -50,8 +52,9 @@ class FunctionSpec:
         globals_ = template.get("Globals", {}).get("Function", {})
         props = {**globals_, **res["Properties"]}
         env = {k: v for k, v in props.get("Environment", {}).get("Variables", {}).items() if isinstance(v, (str, int))}
+        retries = props.get("EventInvokeConfig", {}).get("MaximumRetryAttempts", 2)
         return cls(logical_id, props["Handler"], int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)),
-                   {k: str(v) for k, v in env.items()})
+                   {k: str(v) for k, v in env.items()}, int(retries))
 
 
 @dataclass
@@ -140,6 +143,31 @@ class LambdaRunner:
             except ValueError:
                 pass
         return Invocation(status, payload, seconds, error)
+
+    def invoke_async(self, event, on_failure) -> list[Invocation]:
+        """What the Lambda service does with an asynchronous invocation (S3 and EventBridge invoke this way): the
+        first attempt, up to MaximumRetryAttempts retries on a function error, then the on-failure destination record
+        (the documented shape) handed to `on_failure`, which sends it to the destination for real."""
+        attempts = []
+        for _ in range(1 + self.spec.max_retries):
+            attempts.append(self.invoke(event))
+            if not attempts[-1].function_error:
+                return attempts
+        payload = event if isinstance(event, (dict, list)) else json.loads(event)
+        on_failure({
+            "version": "1.0",
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"arn:aws:lambda:us-east-1:012345678912:function:{self.spec.logical_id}:$LATEST",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": len(attempts),
+            },
+            "requestPayload": payload,
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+            "responsePayload": attempts[-1].json(),
+        })
+        return attempts
 
     def logs(self) -> str:
         self.log_file.flush()
