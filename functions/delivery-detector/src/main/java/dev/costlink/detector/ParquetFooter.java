@@ -17,7 +17,8 @@ import org.apache.parquet.format.Util;
  * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not.
  */
 public final class ParquetFooter {
-    static final int TAIL_BYTES = 16 * 1024;
+    // A CUR 2.0 footer (125 columns) is about 34 KB per row group: 64 KiB is one request for most files.
+    static final int TAIL_BYTES = 64 * 1024;
     static final int MAX_FOOTER_BYTES = 64 * 1024 * 1024;
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);

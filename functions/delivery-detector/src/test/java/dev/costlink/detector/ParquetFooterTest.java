@@ -98,10 +98,10 @@ class ParquetFooterTest {
     @Test
     void readsAFooterLongerThanTheFirstTailInTwoReads() throws Exception {
         byte[] whole = sample("alltypes_plain.snappy.parquet");
-        byte[] padded = new byte[whole.length + 40_000];
+        byte[] padded = new byte[whole.length + 400_000];
         // A file whose footer lies beyond the first tail read: same footer, preceded by a large body.
         System.arraycopy(whole, 0, padded, 0, 4);
-        System.arraycopy(whole, 4, padded, 40_004, whole.length - 4);
+        System.arraycopy(whole, 4, padded, 400_004, whole.length - 4);
         MemoryStore store = new MemoryStore(Map.of("k", padded));
         ParquetFooter.Result r = ParquetFooter.read(store, "b", "k");
         assertNull(r.problem());
