@@ -24,3 +24,6 @@ build-ConnectionCallbackFunction:
 
 build-DeliveryDetectorFunction:
 	scripts/package-function.sh delivery-detector "$(ARTIFACTS_DIR)"
+
+build-RegistryFunction:
+	scripts/package-function.sh registry-endpoint "$(ARTIFACTS_DIR)"

@@ -5,6 +5,7 @@ COMMANDS = {
     "plan": "costlink_tools.plan",
     "invoke": "costlink_tools.invoke",
     "demo": "costlink_tools.demo",
+    "tenant": "costlink_tools.tenant",
 }
 
 

@@ -104,7 +104,10 @@ class LambdaRunner:
             **self.env,
         }
         heap = max(64, int(self.spec.memory * 0.85))
+        # Each emulator also serves the Runtime API to its function process (default 127.0.0.1:9001): a port of its
+        # own lets several functions run at once (the callback posting to the registry, for instance).
         cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+               "--runtime-api-address", f"127.0.0.1:{free_port()}",
                str(java), *JVM_FLAGS, f"-Xmx{heap}m", "-cp", ":".join(self.classpath),
                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.spec.handler]
         self.started_at = time.monotonic()

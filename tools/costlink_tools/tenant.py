@@ -1,0 +1,79 @@
+"""`costlink tenant create --name <name>`: generate a tenant's ExternalId, store it in the registry, print the
+one-click link that launches the connection stack with VendorAccountId, ExternalId and CallbackUrl filled in.
+
+Against the deployed vendor stack, table and CallbackUrl come from its outputs (--stack-name, default CostLink-Vendor),
+and the vendor account from STS. Against a local emulator, pass --endpoint-url, --tenants-table, --callback-url and
+--vendor-account-id.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import secrets
+import sys
+import time
+from urllib.parse import quote
+
+import boto3
+
+CONSOLE = "https://{region}.console.aws.amazon.com/cloudformation/home?region={region}#/stacks/quickcreate"
+
+
+def new_external_id() -> str:
+    # 256 random bits in the characters STS allows for an ExternalId ([\w+=,.@:/-], 2-1224 long).
+    return "cl-" + secrets.token_urlsafe(32)
+
+
+def quick_create_link(template_url: str, vendor_account: str, external_id: str, callback_url: str,
+                      stack_name: str = "CostLink", region: str = "us-east-1") -> str:
+    params = {"templateURL": template_url, "stackName": stack_name, "param_VendorAccountId": vendor_account,
+              "param_ExternalId": external_id, "param_CallbackUrl": callback_url}
+    return CONSOLE.format(region=region) + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
+
+
+def create(args) -> int:
+    session = boto3.session.Session(region_name=args.region)
+    kw = {"endpoint_url": args.endpoint_url} if args.endpoint_url else {}
+    table, callback, account = args.tenants_table, args.callback_url, args.vendor_account_id
+    if not (table and callback):
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in session.client("cloudformation", **kw).describe_stacks(
+            StackName=args.stack_name)["Stacks"][0].get("Outputs", [])}
+        table = table or outputs["TenantsTableName"]
+        callback = callback or outputs["RegistryUrl"]
+    account = account or session.client("sts", **kw).get_caller_identity()["Account"]
+    external_id = new_external_id()
+    digest = hashlib.sha256(external_id.encode()).hexdigest()
+    session.client("dynamodb", **kw).put_item(
+        TableName=table,
+        Item={"externalIdSha256": {"S": digest}, "externalId": {"S": external_id}, "name": {"S": args.name},
+              "status": {"S": "ACTIVE"}, "createdAt": {"N": str(int(time.time()))}},
+        ConditionExpression="attribute_not_exists(externalIdSha256)")
+    print(f"Tenant {args.name!r} created (tenant id {digest[:12]}).")
+    print(f"ExternalId (secret; shown once, give it only to this customer): {external_id}")
+    print("One-click connection stack link:")
+    print(quick_create_link(args.template_url, account, external_id, callback))
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="costlink tenant", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("create", help="create a tenant and print its quick-create link")
+    c.add_argument("--name", required=True)
+    c.add_argument("--template-url", default="https://costlink-artifacts.s3.amazonaws.com/connection/packaged.yaml",
+                   help="HTTPS URL of the packaged connection stack template (sam package output)")
+    c.add_argument("--stack-name", default="CostLink-Vendor")
+    c.add_argument("--region", default="us-east-1")
+    c.add_argument("--endpoint-url", help="a local emulator (moto) instead of AWS")
+    c.add_argument("--tenants-table")
+    c.add_argument("--callback-url")
+    c.add_argument("--vendor-account-id")
+    args = p.parse_args(argv)
+    if not args.name.strip():
+        p.error("--name must not be empty")
+    return create(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
