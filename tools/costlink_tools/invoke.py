@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from .cfn_model import ROOT
 from .lambda_runner import FunctionSpec, LambdaRunner
 
 
@@ -23,7 +24,11 @@ def main(argv=None) -> int:
     if args.env_vars:
         doc = json.loads(args.env_vars.read_text())
         env = doc.get(args.function) or doc.get("Parameters") or doc.get("Variables") or {}
-    runner = LambdaRunner(spec, env={k: str(v) for k, v in env.items()}, timeout=args.timeout)
+    template = args.template or ROOT / "template.yaml"
+    # `sam build --config-env vendor` builds vendor.yaml into .aws-sam/vendor (samconfig.toml).
+    build_dir = ROOT / ".aws-sam" / ("vendor" if template.name == "vendor.yaml" else "build")
+    runner = LambdaRunner(spec, env={k: str(v) for k, v in env.items()}, timeout=args.timeout,
+                          code_dir=build_dir / args.function)
     with runner:
         invocation = runner.invoke(args.event.read_bytes())
         sys.stderr.write(runner.logs())
