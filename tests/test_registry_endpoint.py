@@ -14,15 +14,14 @@ import uuid
 import pytest
 
 from conftest import ROOT
-from costlink_tools.cfn_model import load_template
+from costlink_tools.demo import create_tables
 from costlink_tools.function_url import FunctionUrl
 from costlink_tools.lambda_runner import FAKE_CREDENTIALS, FunctionSpec, LambdaRunner
 from support.contract import validate as validate_contract
 from support.deliveries import Builder, s3_notification
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
-TABLE_ENV = {"TenantsTable": "COSTLINK_TENANTS_TABLE", "ConnectionsTable": "COSTLINK_CONNECTIONS_TABLE",
-             "DeliveriesTable": "COSTLINK_DELIVERIES_TABLE", "EventsTable": "COSTLINK_EVENTS_TABLE"}
+from costlink_tools.demo import TABLE_ENV  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +35,7 @@ def vendor_built():
 @pytest.fixture(scope="module")
 def tables(moto):
     """The vendor stack's tables, created from vendor.yaml's own key schemas (moto skips the KMS encryption)."""
-    ddb = moto.client("dynamodb")
-    names = {}
-    for logical, res in load_template(ROOT / "vendor.yaml")["Resources"].items():
-        if res["Type"] != "AWS::DynamoDB::Table":
-            continue
-        name = f"costlink-{logical}-{uuid.uuid4().hex[:6]}"
-        p = res["Properties"]
-        ddb.create_table(TableName=name, AttributeDefinitions=p["AttributeDefinitions"], KeySchema=p["KeySchema"],
-                         BillingMode=p["BillingMode"])
-        names[logical] = name
-    return names
+    return create_tables(moto, suffix="-" + uuid.uuid4().hex[:6])
 
 
 @pytest.fixture(scope="module")

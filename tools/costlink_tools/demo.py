@@ -26,13 +26,14 @@ TABLE_ENV = {"TenantsTable": "COSTLINK_TENANTS_TABLE", "ConnectionsTable": "COST
              "DeliveriesTable": "COSTLINK_DELIVERIES_TABLE", "EventsTable": "COSTLINK_EVENTS_TABLE"}
 
 
-def create_tables(moto) -> dict:
+def create_tables(moto, suffix: str = "") -> dict:
+    """The vendor stack's tables on the emulator, from vendor.yaml's own key schemas (moto skips KMS encryption)."""
     ddb = moto.client("dynamodb")
     names = {}
     for logical, res in load_template(ROOT / "vendor.yaml")["Resources"].items():
         if res["Type"] == "AWS::DynamoDB::Table":
             p = res["Properties"]
-            names[logical] = f"costlink-{logical}"
+            names[logical] = f"costlink-{logical}{suffix}"
             ddb.create_table(TableName=names[logical], AttributeDefinitions=p["AttributeDefinitions"],
                              KeySchema=p["KeySchema"], BillingMode=p["BillingMode"])
     return names

@@ -15,12 +15,15 @@ import software.amazon.awssdk.regions.Region;
  * and AWS_ENDPOINT_URL honoured so tests can point every client at the local emulator.
  */
 public final class AwsClients {
-    private static volatile SdkHttpClient http;
+    private static final Lazy<SdkHttpClient> HTTP = new Lazy<>(() -> UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(Duration.ofSeconds(15))
+            .build());
 
     private AwsClients() {}
 
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
-        builder.httpClient(http())
+        builder.httpClient(HTTP.get())
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .region(Region.of(env("AWS_REGION", "us-east-1")));
         String endpoint = System.getenv("AWS_ENDPOINT_URL");
@@ -36,21 +39,6 @@ public final class AwsClients {
         return endpoint != null && !endpoint.isBlank();
     }
 
-    private static SdkHttpClient http() {
-        SdkHttpClient client = http;
-        if (client == null) {
-            synchronized (AwsClients.class) {
-                if (http == null) {
-                    http = UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(3))
-                            .socketTimeout(Duration.ofSeconds(15))
-                            .build();
-                }
-                client = http;
-            }
-        }
-        return client;
-    }
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);

@@ -1,6 +1,7 @@
 package dev.costlink.detector;
 
 import dev.costlink.common.AwsClients;
+import dev.costlink.common.Lazy;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -10,21 +11,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@link ObjectStore} over S3 ranged GETs, with one lazily created client shared across invocations. */
 public final class S3ObjectStore implements ObjectStore {
-    private static volatile S3Client shared;
+    private static final Lazy<S3Client> CLIENT = new Lazy<>(
+            () -> AwsClients.configure(S3Client.builder()).forcePathStyle(AwsClients.emulated()).build());
     private final AtomicLong bytesRead = new AtomicLong();
 
-    private static S3Client client() {
-        S3Client c = shared;
-        if (c == null) {
-            synchronized (S3ObjectStore.class) {
-                if (shared == null) {
-                    shared = AwsClients.configure(S3Client.builder()).forcePathStyle(AwsClients.emulated()).build();
-                }
-                c = shared;
-            }
-        }
-        return c;
-    }
 
     @Override
     public Read get(String bucket, String key, int maxBytes) throws NotFound {
@@ -62,7 +52,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private ResponseBytes<GetObjectResponse> fetch(String bucket, String key, String range) throws NotFound {
         try {
-            ResponseBytes<GetObjectResponse> r = client().getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range));
+            ResponseBytes<GetObjectResponse> r = CLIENT.get().getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range));
             bytesRead.addAndGet(r.asByteArrayUnsafe().length);
             return r;
         } catch (NoSuchKeyException e) {

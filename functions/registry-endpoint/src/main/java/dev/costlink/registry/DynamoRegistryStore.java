@@ -1,6 +1,7 @@
 package dev.costlink.registry;
 
 import dev.costlink.common.AwsClients;
+import dev.costlink.common.Lazy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,28 +39,17 @@ public final class DynamoRegistryStore implements RegistryStore {
     }
 
     private final Tables tables;
-    private volatile DynamoDbClient client;
+    private final Lazy<DynamoDbClient> client =
+            new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
 
     public DynamoRegistryStore(Tables tables) {
         this.tables = tables;
     }
 
-    private DynamoDbClient client() {
-        DynamoDbClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = AwsClients.configure(DynamoDbClient.builder()).build();
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
 
     @Override
     public Optional<String> externalId(String externalIdSha256) {
-        Map<String, AttributeValue> item = client().getItem(r -> r.tableName(tables.tenants())
+        Map<String, AttributeValue> item = client.get().getItem(r -> r.tableName(tables.tenants())
                 .key(Map.of("externalIdSha256", s(externalIdSha256)))).item();
         if (item == null || !item.containsKey("externalId") || "DISABLED".equals(text(item.get("status")))) {
             return Optional.empty();
@@ -79,7 +69,7 @@ public final class DynamoRegistryStore implements RegistryStore {
         TransactWriteItem effect = type.startsWith("connection.") ? connection(eventId, event, tenant, account, now)
                 : delivery(eventId, event, tenant, account, now);
         try {
-            client().transactWriteItems(r -> r.transactItems(seen, effect));
+            client.get().transactWriteItems(r -> r.transactItems(seen, effect));
             return true;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
