@@ -27,3 +27,9 @@ build-DeliveryDetectorFunction:
 
 build-RegistryFunction:
 	scripts/package-function.sh registry-endpoint "$(ARTIFACTS_DIR)"
+
+build-VerifierScheduleFunction:
+	scripts/package-function.sh verifier "$(ARTIFACTS_DIR)"
+
+build-VerifierWorkerFunction:
+	scripts/package-function.sh verifier "$(ARTIFACTS_DIR)"

@@ -103,6 +103,7 @@ class LambdaRunner:
             "LAMBDA_TASK_ROOT": str(self.code_dir),
             **self.env,
         }
+        env = {k: v for k, v in env.items() if v is not None}  # None removes a variable (e.g. a session token)
         heap = max(64, int(self.spec.memory * 0.85))
         # Each emulator also serves the Runtime API to its function process (default 127.0.0.1:9001): a port of its
         # own lets several functions run at once (the callback posting to the registry, for instance).

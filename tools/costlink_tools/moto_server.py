@@ -11,9 +11,11 @@ from .lambda_runner import FAKE_CREDENTIALS, free_port
 
 
 class MotoServer:
-    def __init__(self, port: int | None = None, iam_auth: bool = False):
+    def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None):
+        """unauthenticated_calls=N turns moto's IAM authorisation on after the first N calls (which create the
+        caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md."""
         self.port = port or free_port()
-        self.iam_auth = iam_auth
+        self.unauthenticated_calls = unauthenticated_calls
         self.process: subprocess.Popen | None = None
 
     @property
@@ -22,8 +24,8 @@ class MotoServer:
 
     def start(self) -> "MotoServer":
         env = {**os.environ, **FAKE_CREDENTIALS}
-        if self.iam_auth:
-            env["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
+        if self.unauthenticated_calls is not None:
+            env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(self.unauthenticated_calls)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -38,10 +40,10 @@ class MotoServer:
                 time.sleep(0.1)
         raise RuntimeError("moto server did not start")
 
-    def client(self, service: str, **kw):
+    def client(self, service: str, key: str = "testing", secret: str = "testing", token: str | None = None, **kw):
         import boto3
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="testing", aws_secret_access_key="testing", **kw)
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=key,
+                            aws_secret_access_key=secret, aws_session_token=token, **kw)
 
     def reset(self):
         urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()

@@ -39,9 +39,13 @@ public record HealthEvent(String subject, String message, Map<String, String> at
         body.put("accountId", accountId);
         body.put("roleArn", roleArn);
         body.put("status", status.name());
-        body.put("previousStatus", previous == null ? null : previous.name());
+        if (previous != null) {
+            body.put("previousStatus", previous.name());
+        }
         body.put("checks", checkList);
-        body.put("lastDelivery", lastDelivery);
+        if (lastDelivery != null) {
+            body.put("lastDelivery", lastDelivery);
+        }
         body.put("checkedAt", checkedAt.truncatedTo(ChronoUnit.SECONDS).toString());
 
         String change = previous == null ? "first check" : previous == status ? "still " + status : "was " + previous;

@@ -1,0 +1,80 @@
+package dev.costlink.verifier;
+
+import dev.costlink.common.AwsClients;
+import dev.costlink.common.Lazy;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+/** {@link CustomerAccount} through STS AssumeRole (short sessions) and S3 listings made with the session. */
+public final class AwsCustomerAccount implements CustomerAccount {
+    private static final int SESSION_SECONDS = 900;
+    private static final Pattern CARBON_MONTH = Pattern.compile("(?i)usage_period=(\\d{4})-(\\d{2})");
+    private final Lazy<StsClient> sts = new Lazy<>(() -> AwsClients.configure(StsClient.builder()).build());
+
+    @Override
+    public Session assume(String roleArn, String externalId) throws AssumeRoleRefused {
+        Credentials creds;
+        try {
+            creds = sts.get().assumeRole(r -> r.roleArn(roleArn).externalId(externalId)
+                    .roleSessionName("costlink-verifier").durationSeconds(SESSION_SECONDS)).credentials();
+        } catch (StsException e) {
+            if (e.statusCode() == 403 || "AccessDenied".equals(e.awsErrorDetails().errorCode())) {
+                throw new AssumeRoleRefused(e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage());
+            }
+            throw e;
+        }
+        S3Client s3 = AwsClients.configure(S3Client.builder()).forcePathStyle(AwsClients.emulated())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken())))
+                .build();
+        return new S3Session(s3);
+    }
+
+    private record S3Session(S3Client s3) implements Session {
+        @Override
+        public Optional<Instant> newestManifest(String bucket, String prefix) throws BucketDenied {
+            Instant newest = null;
+            for (S3Object o : manifests(bucket, prefix)) {
+                if (newest == null || o.lastModified().isAfter(newest)) {
+                    newest = o.lastModified();
+                }
+            }
+            return Optional.ofNullable(newest);
+        }
+
+        @Override
+        public Optional<YearMonth> newestCarbonMonth(String bucket, String prefix) throws BucketDenied {
+            YearMonth newest = null;
+            for (S3Object o : manifests(bucket, prefix)) {
+                Matcher m = CARBON_MONTH.matcher(o.key());
+                if (m.find()) {
+                    YearMonth month = YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+                    if (newest == null || month.isAfter(newest)) {
+                        newest = month;
+                    }
+                }
+            }
+            return Optional.ofNullable(newest);
+        }
+
+        private Iterable<S3Object> manifests(String bucket, String prefix) throws BucketDenied {
+            try {
+                return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + "/")).contents().stream()
+                        .filter(o -> o.key().endsWith("-Manifest.json")).toList();
+            } catch (S3Exception e) {
+                throw new BucketDenied(e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.costlink.verifier;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.Optional;
+
+/** What the verifier reads in a customer's account through the assumed role. */
+public interface CustomerAccount {
+    /** Thrown when the role cannot be assumed; the message is STS's. */
+    final class AssumeRoleRefused extends Exception {
+        public AssumeRoleRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown when the session may not read the billing bucket. */
+    final class BucketDenied extends Exception {
+        public BucketDenied(String message) {
+            super(message);
+        }
+    }
+
+    /** A view of the account as the vendor's platform sees it, through the role and its ExternalId. */
+    interface Session {
+        /** Last-modified time of the newest manifest under {@code prefix}, if any. */
+        Optional<Instant> newestManifest(String bucket, String prefix) throws BucketDenied;
+
+        /** The newest {@code usage_period=YYYY-MM} among the carbon manifests under {@code prefix}, if any. */
+        Optional<YearMonth> newestCarbonMonth(String bucket, String prefix) throws BucketDenied;
+    }
+
+    Session assume(String roleArn, String externalId) throws AssumeRoleRefused;
+}

@@ -1,0 +1,32 @@
+package dev.costlink.verifier;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** The verifier's settings, from the environment the vendor stack sets; thresholds default to Thresholds.DEFAULT. */
+public record VerifierConfig(String tenantsTable, String connectionsTable, String queueUrl, String topicArn,
+                             Thresholds thresholds) {
+    public static VerifierConfig from(Map<String, String> env) {
+        Thresholds d = Thresholds.DEFAULT;
+        Thresholds t = new Thresholds(hours(env, "COSTLINK_CUR_WARN_HOURS", d.curWarn()),
+                hours(env, "COSTLINK_CUR_ALERT_HOURS", d.curAlert()),
+                hours(env, "COSTLINK_FIRST_DELIVERY_GRACE_HOURS", d.firstDeliveryGrace()),
+                Integer.parseInt(env.getOrDefault("COSTLINK_CARBON_DUE_DAY", Integer.toString(d.carbonDayOfMonth()))),
+                hours(env, "COSTLINK_REALERT_HOURS", d.realertInterval()));
+        return new VerifierConfig(require(env, "COSTLINK_TENANTS_TABLE"), require(env, "COSTLINK_CONNECTIONS_TABLE"),
+                env.get("COSTLINK_QUEUE_URL"), env.get("COSTLINK_TOPIC_ARN"), t);
+    }
+
+    private static Duration hours(Map<String, String> env, String name, Duration fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : Duration.ofHours(Long.parseLong(v.trim()));
+    }
+
+    private static String require(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("verifier is not configured: " + name + " must be set");
+        }
+        return v;
+    }
+}
