@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
+from costlink_tools.bcm_exports_emulator import BcmExportsEmulator
 from costlink_tools.moto_server import MotoServer
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
@@ -49,6 +50,7 @@ class World:
         sns.subscribe(TopicArn=self.topic, Protocol="sqs", Endpoint=alerts_arn)
         self.s3 = self.client("s3")
         self.s3.create_bucket(Bucket=BUCKET)
+        self.exports = BcmExportsEmulator().start()
 
     def client(self, service):
         return self.moto.client(service, key=self.key, secret=self.secret)
@@ -56,10 +58,11 @@ class World:
     def env(self):
         return {**{TABLE_ENV[k]: v for k, v in self.tables.items()}, "COSTLINK_TOPIC_ARN": self.topic,
                 "AWS_ENDPOINT_URL": self.moto.endpoint, "AWS_ACCESS_KEY_ID": self.key,
-                "AWS_SECRET_ACCESS_KEY": self.secret, "AWS_SESSION_TOKEN": None}
+                "AWS_SECRET_ACCESS_KEY": self.secret, "AWS_SESSION_TOKEN": None,
+                "AWS_ENDPOINT_URL_BCM_DATA_EXPORTS": self.exports.endpoint}
 
     def connect(self, role_external_id, tenant_external_id=None, registered_hours_ago=24 * 30, carbon=False,
-                status="ACTIVE", bucket_read=True):
+                status="ACTIVE", bucket_read=True, export=None, export_by_name=False):
         """A customer role (trusting the verifier with an ExternalId, allowed to list the billing bucket as the
         connection stack's bucket-read policy allows), its tenant and its registry record."""
         name = "CostLink-" + uuid.uuid4().hex[:8]
@@ -83,11 +86,20 @@ class World:
         if carbon:
             prefixes["carbon"] = {"S": f"reports/carbon-footprint/{name}"}
         key = f"{self.account}#{role_arn}"
+        facts = {"bucket": {"S": BUCKET}, "prefixes": {"M": prefixes}}
+        if export:
+            status_code, reason, last_run, last_reason = export
+            arn = self.exports.add_export(name + "-CUR", self.account, status=status_code, reason=reason)
+            if last_run:
+                self.exports.add_execution(arn, last_run, last_reason)
+            facts.update(curVersion={"S": "CUR2"}, exportName={"S": name + "-CUR"})
+            if not export_by_name:
+                facts["exportArn"] = {"S": arn}
         ddb.put_item(TableName=self.tables["ConnectionsTable"], Item={
             "tenant": {"S": tenant}, "connection": {"S": key}, "status": {"S": status},
             "accountId": {"S": self.account}, "roleArn": {"S": role_arn},
             "registeredAt": {"N": str(int(time.time()) - registered_hours_ago * 3600)},
-            "facts": {"M": {"bucket": {"S": BUCKET}, "prefixes": {"M": prefixes}}}})
+            "facts": {"M": facts}})
         return {"tenant": tenant, "connection": key, "prefix": prefix, "role": name}
 
     def deliver(self, c, carbon_month=None):
@@ -129,6 +141,7 @@ class Signed:
 def world():
     w = World()
     yield w
+    w.exports.stop()
     w.moto.stop()
 
 
@@ -155,14 +168,14 @@ def later(hours):
 
 
 def test_healthy_connection_publishes_its_first_status_once(world, worker):
-    c = world.connect("ext-good-1")
+    c = world.connect("ext-good-1", export=("HEALTHY", None, "DELIVERY_SUCCESS", None))
     world.deliver(c)
     assert verify(worker, [c]) == {"batchItemFailures": []}
-    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS"})
+    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "PASS"})
     [alert] = world.alerts_received()
     assert alert["attributes"] == {"status": "HEALTHY", "accountId": world.account, "failedChecks": "none"}
     assert alert["subject"].startswith("CostLink HEALTHY: Acme ")
-    assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 2
+    assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 3
     verify(worker, [c])
     assert world.alerts_received() == [], "status unchanged: no new event"
 
@@ -185,6 +198,18 @@ def test_a_role_that_cannot_read_the_bucket(world, worker):
     assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "bucket-access": "FAIL"})
     [alert] = world.alerts_received()
     assert "bucket-read policy" in alert["message"]["checks"][1]["detail"]
+
+
+def test_export_unhealthy_with_insufficient_permission(world, worker):
+    c = world.connect("ext-export", export=("UNHEALTHY", "INSUFFICIENT_PERMISSION", "DELIVERY_FAILURE",
+                                            "INSUFFICIENT_PERMISSION"), export_by_name=True)
+    world.deliver(c)
+    verify(worker, [c])
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "FAIL"})
+    [alert] = world.alerts_received()
+    assert alert["attributes"]["failedChecks"] == "cur-export"
+    detail = alert["message"]["checks"][2]["detail"]
+    assert "UNHEALTHY (INSUFFICIENT_PERMISSION)" in detail and "bucket policy" in detail, detail
 
 
 def test_no_delivery_yet_within_the_grace_period(world, worker):

@@ -23,10 +23,20 @@ public final class AwsClients {
     private AwsClients() {}
 
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        return configure(builder, null);
+    }
+
+    /**
+     * As {@link #configure(AwsClientBuilder)}, honouring {@code AWS_ENDPOINT_URL_<serviceId>} first (the AWS SDKs'
+     * service-specific endpoint variable), for a service that has its own local emulator.
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
+                                                                                               String serviceId) {
         builder.httpClient(HTTP.get())
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .region(Region.of(env("AWS_REGION", "us-east-1")));
-        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        String specific = serviceId == null ? null : System.getenv("AWS_ENDPOINT_URL_" + serviceId);
+        String endpoint = specific != null && !specific.isBlank() ? specific : System.getenv("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }

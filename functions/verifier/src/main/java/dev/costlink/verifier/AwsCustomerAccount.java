@@ -4,11 +4,16 @@ import dev.costlink.common.AwsClients;
 import dev.costlink.common.Lazy;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.bcmdataexports.BcmDataExportsClient;
+import software.amazon.awssdk.services.bcmdataexports.model.ExecutionReference;
+import software.amazon.awssdk.services.bcmdataexports.model.GetExportResponse;
+import software.amazon.awssdk.services.bcmdataexports.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -16,7 +21,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
-/** {@link CustomerAccount} through STS AssumeRole (short sessions) and S3 listings made with the session. */
+/** {@link CustomerAccount} through STS AssumeRole (short sessions), and S3 and BCM Data Exports calls made with it. */
 public final class AwsCustomerAccount implements CustomerAccount {
     private static final int SESSION_SECONDS = 900;
     private static final Pattern CARBON_MONTH = Pattern.compile("(?i)usage_period=(\\d{4})-(\\d{2})");
@@ -34,14 +39,42 @@ public final class AwsCustomerAccount implements CustomerAccount {
             }
             throw e;
         }
+        StaticCredentialsProvider session = StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
         S3Client s3 = AwsClients.configure(S3Client.builder()).forcePathStyle(AwsClients.emulated())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                        creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken())))
-                .build();
-        return new S3Session(s3);
+                .credentialsProvider(session).build();
+        BcmDataExportsClient exports = AwsClients.configure(BcmDataExportsClient.builder(), "BCM_DATA_EXPORTS")
+                .credentialsProvider(session).build();
+        return new RoleSession(s3, exports);
     }
 
-    private record S3Session(S3Client s3) implements Session {
+    private record RoleSession(S3Client s3, BcmDataExportsClient exports) implements Session {
+        @Override
+        public Optional<ExportState> export(String exportArn, String exportName) {
+            String arn = exportArn;
+            if (arn == null) {
+                arn = exports.listExportsPaginator(r -> r.maxResults(50)).exports().stream()
+                        .filter(e -> e.exportName().equals(exportName)).map(e -> e.exportArn()).findFirst().orElse(null);
+                if (arn == null) {
+                    return Optional.empty();
+                }
+            }
+            GetExportResponse export;
+            try {
+                String a = arn;
+                export = exports.getExport(r -> r.exportArn(a));
+            } catch (ResourceNotFoundException e) {
+                return Optional.empty();
+            }
+            String a = arn;
+            ExecutionReference latest = exports.listExecutionsPaginator(r -> r.exportArn(a)).executions().stream()
+                    .max(Comparator.comparing(x -> x.executionStatus().createdAt())).orElse(null);
+            return Optional.of(new ExportState(export.export().name(), export.exportStatus().statusCodeAsString(),
+                    export.exportStatus().statusReasonAsString(),
+                    latest == null ? null : latest.executionStatus().statusCodeAsString(),
+                    latest == null ? null : latest.executionStatus().statusReasonAsString()));
+        }
+
         @Override
         public Optional<Instant> newestManifest(String bucket, String prefix) throws BucketDenied {
             Instant newest = null;

@@ -37,11 +37,26 @@ public final class ConnectionVerifier {
             if (c.carbonPrefix() != null) {
                 checks.add(freshness.carbon(session.newestCarbonMonth(c.bucket(), c.carbonPrefix()).orElse(null), asOf));
             }
+            if ("CUR2".equals(c.curVersion()) && (c.exportArn() != null || c.exportName() != null)) {
+                checks.add(exportCheck(session, "cur-export", c.exportArn(), c.exportName()));
+            }
+            if (c.carbonExportArn() != null || c.carbonExportName() != null) {
+                checks.add(exportCheck(session, "carbon-export", c.carbonExportArn(), c.carbonExportName()));
+            }
         } catch (CustomerAccount.BucketDenied e) {
             checks.add(Check.fail("bucket-access", "The role cannot read s3://" + c.bucket() + "/" + c.curPrefix()
                     + " (" + e.getMessage() + "). Likely causes: the bucket-read policy was removed from the role, or "
                     + "the bucket policy denies it. Fix: update the connection stack."));
         }
         return checks;
+    }
+
+    private static Check exportCheck(CustomerAccount.Session session, String name, String arn, String exportName) {
+        String label = exportName != null ? exportName : arn;
+        return session.export(arn, exportName)
+                .map(e -> ExportStatusCheck.of(name, e.name(), e.statusCode(), e.statusReason(), e.latestRun(),
+                        e.latestRunReason()))
+                .orElseGet(() -> Check.fail(name, "Export " + label + " does not exist (deleted, or created under "
+                        + "another name). Fix: update the connection stack, which recreates it."));
     }
 }

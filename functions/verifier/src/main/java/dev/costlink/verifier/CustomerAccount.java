@@ -27,7 +27,13 @@ public interface CustomerAccount {
 
         /** The newest {@code usage_period=YYYY-MM} among the carbon manifests under {@code prefix}, if any. */
         Optional<YearMonth> newestCarbonMonth(String bucket, String prefix) throws BucketDenied;
+
+        /** The export's status and its latest run, by ARN, or by name when the ARN is unknown; empty if absent. */
+        Optional<ExportState> export(String exportArn, String exportName);
     }
+
+    /** BCM Data Exports' view of an export: HEALTHY|UNHEALTHY with a reason, and its latest execution (or nulls). */
+    record ExportState(String name, String statusCode, String statusReason, String latestRun, String latestRunReason) {}
 
     Session assume(String roleArn, String externalId) throws AssumeRoleRefused;
 }

@@ -50,7 +50,8 @@ public final class Registry {
                 text(t.get("externalId")), text(facts.get("bucket")), text(prefixes.get("cur")),
                 text(prefixes.get("carbon")), instant(c.get("registeredAt")),
                 c.containsKey("healthStatus") ? HealthStatus.valueOf(text(c.get("healthStatus"))) : null,
-                instant(c.get("healthPublishedAt")));
+                instant(c.get("healthPublishedAt")), text(facts.get("curVersion")), text(facts.get("exportName")),
+                text(facts.get("exportArn")), text(facts.get("carbonExportName")), text(facts.get("carbonExportArn")));
     }
 
     /** Stores the latest status and checks; {@code published} moves the last-published time. */
