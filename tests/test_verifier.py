@@ -59,7 +59,8 @@ class World:
         return {**{TABLE_ENV[k]: v for k, v in self.tables.items()}, "COSTLINK_TOPIC_ARN": self.topic,
                 "AWS_ENDPOINT_URL": self.moto.endpoint, "AWS_ACCESS_KEY_ID": self.key,
                 "AWS_SECRET_ACCESS_KEY": self.secret, "AWS_SESSION_TOKEN": None,
-                "AWS_ENDPOINT_URL_BCM_DATA_EXPORTS": self.exports.endpoint}
+                "AWS_ENDPOINT_URL_BCM_DATA_EXPORTS": self.exports.endpoint,
+                "COSTLINK_DELIVERIES_TABLE": self.tables["DeliveriesTable"]}
 
     def connect(self, role_external_id, tenant_external_id=None, registered_hours_ago=24 * 30, carbon=False,
                 status="ACTIVE", bucket_read=True, export=None, export_by_name=False):
@@ -170,12 +171,21 @@ def later(hours):
 def test_healthy_connection_publishes_its_first_status_once(world, worker):
     c = world.connect("ext-good-1", export=("HEALTHY", None, "DELIVERY_SUCCESS", None))
     world.deliver(c)
+    # What the registry endpoint recorded of the detector's last event for this account.
+    world.client("dynamodb").put_item(TableName=world.tables["DeliveriesTable"], Item={
+        "tenantAccount": {"S": c["tenant"] + "#" + world.account}, "export": {"S": "CUR2#x"},
+        "lastDelivery": {"M": {"type": {"S": "delivery.completed"}, "kind": {"S": "CUR2"}, "exportName": {"S": "x"},
+                               "billingPeriod": {"S": "2026-11"}, "fileCount": {"N": "3"}, "totalRows": {"N": "812"},
+                               "receivedAt": {"N": "1795330000"}}}})
     assert verify(worker, [c]) == {"batchItemFailures": []}
     assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "PASS"})
     [alert] = world.alerts_received()
     assert alert["attributes"] == {"status": "HEALTHY", "accountId": world.account, "failedChecks": "none"}
     assert alert["subject"].startswith("CostLink HEALTHY: Acme ")
     assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 3
+    assert alert["message"]["lastDelivery"] == {"type": "delivery.completed", "kind": "CUR2", "exportName": "x",
+                                                "billingPeriod": "2026-11", "fileCount": 3, "totalRows": 812,
+                                                "receivedAt": "2026-11-22T06:46:40Z"}
     verify(worker, [c])
     assert world.alerts_received() == [], "status unchanged: no new event"
 
@@ -210,6 +220,26 @@ def test_export_unhealthy_with_insufficient_permission(world, worker):
     assert alert["attributes"]["failedChecks"] == "cur-export"
     detail = alert["message"]["checks"][2]["detail"]
     assert "UNHEALTHY (INSUFFICIENT_PERMISSION)" in detail and "bucket policy" in detail, detail
+
+
+def test_a_deleted_role(world, worker):
+    c = world.connect("ext-deleted")
+    world.deliver(c)
+    iam = world.client("iam")
+    iam.delete_role_policy(RoleName=c["role"], PolicyName="S3CURAccess")
+    iam.delete_role(RoleName=c["role"])
+    verify(worker, [c])
+    status, checks = world.health(c)
+    # Real STS refuses AssumeRole on a deleted role (assume-role FAIL). moto 5.2.5 still issues a session
+    # (docs/emulator-notes.md), whose reads are then refused: the connection is UNHEALTHY either way.
+    assert status == "UNHEALTHY" and "FAIL" in checks.values(), checks
+    world.alerts_received()
+
+
+def test_the_events_file_is_a_batch_the_worker_takes(world, worker):
+    # Its connections are not in this registry: each is skipped as no longer active, none is a batch failure.
+    result = worker.invoke(json.loads((ROOT / "events" / "verifier-sqs-batch.json").read_text())).json()
+    assert result == {"batchItemFailures": []}
 
 
 def test_no_delivery_yet_within_the_grace_period(world, worker):
@@ -271,8 +301,7 @@ def test_the_scheduler_queues_every_active_connection(vendor_built, world):
     spec = FunctionSpec.from_template("VerifierScheduleFunction", ROOT / "vendor.yaml")
     with LambdaRunner(spec, code_dir=VENDOR_BUILD / "VerifierScheduleFunction",
                       env={**world.env(), "COSTLINK_QUEUE_URL": queue}) as runner:
-        result = runner.invoke({"version": "0", "id": "x", "detail-type": "Scheduled Event", "source": "aws.events",
-                                "time": "2026-11-22T10:00:00Z", "detail": {}}).json()
+        result = runner.invoke(json.loads((ROOT / "events" / "verifier-schedule.json").read_text())).json()
     active = world.client("dynamodb").scan(TableName=world.tables["ConnectionsTable"])["Items"]
     expected = sum(1 for i in active if i["status"]["S"] == "ACTIVE")
     assert result == {"queued": expected, "asOf": "2026-11-22T10:00:00Z"}

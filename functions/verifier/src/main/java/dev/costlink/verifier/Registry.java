@@ -14,11 +14,44 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class Registry {
     private final String tenantsTable;
     private final String connectionsTable;
+    private final String deliveriesTable;
     private final Lazy<DynamoDbClient> ddb = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
 
-    public Registry(String tenantsTable, String connectionsTable) {
+    public Registry(String tenantsTable, String connectionsTable, String deliveriesTable) {
         this.tenantsTable = tenantsTable;
         this.connectionsTable = connectionsTable;
+        this.deliveriesTable = deliveriesTable;
+    }
+
+    /** The newest delivery the registry holds for the connection's account, summarised; null when none or unknown. */
+    public Map<String, Object> lastDelivery(Connection c) {
+        if (deliveriesTable == null) {
+            return null;
+        }
+        Map<String, Object> newest = null;
+        long newestAt = -1;
+        for (Map<String, AttributeValue> item : ddb.get().query(r -> r.tableName(deliveriesTable)
+                .keyConditionExpression("tenantAccount = :k")
+                .expressionAttributeValues(Map.of(":k", s(c.tenant() + "#" + c.accountId())))).items()) {
+            Map<String, AttributeValue> d = item.get("lastDelivery") == null ? Map.of() : item.get("lastDelivery").m();
+            long at = d.containsKey("receivedAt") ? Long.parseLong(d.get("receivedAt").n()) : 0;
+            if (at > newestAt) {
+                newestAt = at;
+                newest = new java.util.LinkedHashMap<>();
+                for (String key : List.of("type", "kind", "exportName", "reportName", "billingPeriod", "manifestKey")) {
+                    if (d.containsKey(key) && d.get(key).s() != null) {
+                        newest.put(key, d.get(key).s());
+                    }
+                }
+                for (String key : List.of("fileCount", "totalRows", "totalBytes")) {
+                    if (d.containsKey(key) && d.get(key).n() != null) {
+                        newest.put(key, Long.parseLong(d.get(key).n()));
+                    }
+                }
+                newest.put("receivedAt", Instant.ofEpochSecond(at).toString());
+            }
+        }
+        return newest;
     }
 
     /** Every ACTIVE connection's key, page by page (a registry of any size streams through). */

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The verifier's settings, from the environment the vendor stack sets; thresholds default to Thresholds.DEFAULT. */
-public record VerifierConfig(String tenantsTable, String connectionsTable, String queueUrl, String topicArn,
-                             Thresholds thresholds) {
+public record VerifierConfig(String tenantsTable, String connectionsTable, String deliveriesTable, String queueUrl,
+                             String topicArn, Thresholds thresholds) {
     public static VerifierConfig from(Map<String, String> env) {
         Thresholds d = Thresholds.DEFAULT;
         Thresholds t = new Thresholds(hours(env, "COSTLINK_CUR_WARN_HOURS", d.curWarn()),
@@ -14,7 +14,7 @@ public record VerifierConfig(String tenantsTable, String connectionsTable, Strin
                 Integer.parseInt(env.getOrDefault("COSTLINK_CARBON_DUE_DAY", Integer.toString(d.carbonDayOfMonth()))),
                 hours(env, "COSTLINK_REALERT_HOURS", d.realertInterval()));
         return new VerifierConfig(require(env, "COSTLINK_TENANTS_TABLE"), require(env, "COSTLINK_CONNECTIONS_TABLE"),
-                env.get("COSTLINK_QUEUE_URL"), env.get("COSTLINK_TOPIC_ARN"), t);
+                env.get("COSTLINK_DELIVERIES_TABLE"), env.get("COSTLINK_QUEUE_URL"), env.get("COSTLINK_TOPIC_ARN"), t);
     }
 
     private static Duration hours(Map<String, String> env, String name, Duration fallback) {

@@ -31,7 +31,7 @@ public final class VerifierScheduleHandler implements RequestStreamHandler {
         SqsClient sqs = AwsClients.configure(SqsClient.builder()).build();
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         int[] queued = {0};
-        new Registry(cfg.tenantsTable(), cfg.connectionsTable()).forEachActive(keys -> {
+        new Registry(cfg.tenantsTable(), cfg.connectionsTable(), null).forEachActive(keys -> {
             batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(batch.size()))
                     .messageBody(Json.writeString(Map.of("tenant", keys[0], "connection", keys[1], "asOf", asOf)))
                     .build());

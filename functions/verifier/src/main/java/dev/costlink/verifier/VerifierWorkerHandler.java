@@ -32,7 +32,7 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         LOG.requestId(context.getAwsRequestId());
         VerifierConfig cfg = VerifierConfig.from(System.getenv());
-        Registry registry = new Registry(cfg.tenantsTable(), cfg.connectionsTable());
+        Registry registry = new Registry(cfg.tenantsTable(), cfg.connectionsTable(), cfg.deliveriesTable());
         ConnectionVerifier verifier = new ConnectionVerifier(account, cfg.thresholds());
         AlertPolicy alerts = new AlertPolicy(cfg.thresholds().realertInterval());
         List<Map<String, String>> failures = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
                 boolean publish = alerts.shouldPublish(c.lastStatus(), status, c.lastPublishedAt(), asOf);
                 if (publish) {
                     HealthEvent event = HealthEvent.of(c.tenantName(), c.connectionKey(), c.accountId(), c.roleArn(),
-                            status, c.lastStatus(), checks, null, asOf);
+                            status, c.lastStatus(), checks, registry.lastDelivery(c), asOf);
                     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
                     event.attributes().forEach((k, v) -> attributes.put(k,
                             MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
