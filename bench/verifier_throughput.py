@@ -83,6 +83,7 @@ def main() -> int:
         for r in runners:
             r.stop()
         world.exports.stop()
+        world.reports.stop()
         world.moto.stop()
     return 0
 

@@ -62,3 +62,16 @@ def test_throttling_is_retried_by_the_sdk(emu):
     emu.throttle("GetExport", 2)
     assert client(emu).get_export(ExportArn=arn)["ExportStatus"]["StatusCode"] == "HEALTHY"
     assert emu.calls.count("GetExport") == 3
+
+
+def test_legacy_cur_report_definitions_with_their_status():
+    from costlink_tools.bcm_exports_emulator import CurReportsEmulator
+    with CurReportsEmulator() as emu:
+        for i in range(7):
+            emu.add_report(f"R{i}", "b", last_status="ERROR_PERMISSIONS" if i == 6 else "SUCCESS")
+        c = boto3.client("cur", endpoint_url=emu.endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing")
+        reports = [r for page in c.get_paginator("describe_report_definitions").paginate()
+                   for r in page["ReportDefinitions"]]
+        assert [r["ReportName"] for r in reports] == [f"R{i}" for i in range(7)]
+        assert reports[6]["ReportStatus"]["lastStatus"] == "ERROR_PERMISSIONS"

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
-from costlink_tools.bcm_exports_emulator import BcmExportsEmulator
+from costlink_tools.bcm_exports_emulator import BcmExportsEmulator, CurReportsEmulator
 from costlink_tools.moto_server import MotoServer
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
@@ -51,6 +51,7 @@ class World:
         self.s3 = self.client("s3")
         self.s3.create_bucket(Bucket=BUCKET)
         self.exports = BcmExportsEmulator().start()
+        self.reports = CurReportsEmulator().start()
 
     def client(self, service):
         return self.moto.client(service, key=self.key, secret=self.secret)
@@ -60,10 +61,11 @@ class World:
                 "AWS_ENDPOINT_URL": self.moto.endpoint, "AWS_ACCESS_KEY_ID": self.key,
                 "AWS_SECRET_ACCESS_KEY": self.secret, "AWS_SESSION_TOKEN": None,
                 "AWS_ENDPOINT_URL_BCM_DATA_EXPORTS": self.exports.endpoint,
+                "AWS_ENDPOINT_URL_COST_AND_USAGE_REPORT_SERVICE": self.reports.endpoint,
                 "COSTLINK_DELIVERIES_TABLE": self.tables["DeliveriesTable"]}
 
     def connect(self, role_external_id, tenant_external_id=None, registered_hours_ago=24 * 30, carbon=False,
-                status="ACTIVE", bucket_read=True, export=None, export_by_name=False):
+                status="ACTIVE", bucket_read=True, export=None, export_by_name=False, cur1_report=None):
         """A customer role (trusting the verifier with an ExternalId, allowed to list the billing bucket as the
         connection stack's bucket-read policy allows), its tenant and its registry record."""
         name = "CostLink-" + uuid.uuid4().hex[:8]
@@ -96,6 +98,9 @@ class World:
             facts.update(curVersion={"S": "CUR2"}, exportName={"S": name + "-CUR"})
             if not export_by_name:
                 facts["exportArn"] = {"S": arn}
+        if cur1_report:
+            self.reports.add_report(name + "-CUR1", BUCKET, last_status=cur1_report)
+            facts.update(curVersion={"S": "CUR1"}, exportName={"S": name + "-CUR1"})
         ddb.put_item(TableName=self.tables["ConnectionsTable"], Item={
             "tenant": {"S": tenant}, "connection": {"S": key}, "status": {"S": status},
             "accountId": {"S": self.account}, "roleArn": {"S": role_arn},
@@ -143,6 +148,7 @@ def world():
     w = World()
     yield w
     w.exports.stop()
+    w.reports.stop()
     w.moto.stop()
 
 
@@ -220,6 +226,18 @@ def test_export_unhealthy_with_insufficient_permission(world, worker):
     assert alert["attributes"]["failedChecks"] == "cur-export"
     detail = alert["message"]["checks"][2]["detail"]
     assert "UNHEALTHY (INSUFFICIENT_PERMISSION)" in detail and "bucket policy" in detail, detail
+
+
+@pytest.mark.parametrize("last_status,expected", [("SUCCESS", "PASS"), ("ERROR_PERMISSIONS", "FAIL")])
+def test_cur1_report_status(world, worker, last_status, expected):
+    c = world.connect("ext-cur1-" + last_status, cur1_report=last_status)
+    world.deliver(c)
+    verify(worker, [c])
+    status, checks = world.health(c)
+    assert checks == {"assume-role": "PASS", "cur-freshness": "PASS", "cur-report": expected}
+    [alert] = world.alerts_received()
+    if expected == "FAIL":
+        assert "billingreports.amazonaws.com" in alert["message"]["checks"][2]["detail"]
 
 
 def test_a_deleted_role(world, worker):

@@ -1,8 +1,9 @@
-"""A local BCM Data Exports service: no AWS emulator (moto, LocalStack) implements it, and the verifier reads export
-and execution status from it. It speaks the real AWS JSON 1.1 protocol of the service model (target prefix
-AWSBillingAndCostManagementDataExports, ISO-8601 timestamps, `__type` errors), so the real SDK clients talk to it
-unmodified. It covers GetExport, ListExports, ListExecutions and GetExecution; it accepts signed requests without
-verifying their signatures. Tests configure it in Python: add exports and executions, or make calls throttle.
+"""Local BCM Data Exports and legacy Cost and Usage Report services: no AWS emulator (moto, LocalStack) implements
+them, and the verifier reads export, execution and report status from them. Each speaks the real AWS JSON 1.1 protocol
+of its service model (target prefixes AWSBillingAndCostManagementDataExports and AWSOrigamiServiceGatewayService,
+ISO-8601 timestamps where the model says so, `__type` errors), so the real SDK clients talk to them unmodified.
+Covered: GetExport, ListExports, ListExecutions, GetExecution; DescribeReportDefinitions. Signed requests are accepted
+without verifying their signatures. Tests configure them in Python: add exports, executions and reports, or throttle.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TARGET_PREFIX = "AWSBillingAndCostManagementDataExports."
 
 
 def iso(t: datetime) -> str:
@@ -56,13 +56,14 @@ class ServiceError(Exception):
         self.status, self.type, self.message = status, type_, message
 
 
-class BcmExportsEmulator:
-    def __init__(self, page_size: int = 2):
-        self.page_size = page_size
-        self.exports: dict[str, _Export] = {}
+class _Json11Service:
+    """An HTTP server on 127.0.0.1 answering one AWS JSON 1.1 service: `operations` maps names to handlers."""
+    target_prefix = ""
+
+    def __init__(self):
         self.throttles: dict[str, int] = {}
         self.calls: list[str] = []
-        emulator = self
+        service = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -74,9 +75,9 @@ class BcmExportsEmulator:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
                 target = self.headers.get("X-Amz-Target", "")
                 try:
-                    if not target.startswith(TARGET_PREFIX):
+                    if not target.startswith(service.target_prefix):
                         raise ServiceError(400, "UnknownOperationException", f"unknown target {target!r}")
-                    result = emulator.dispatch(target[len(TARGET_PREFIX):], json.loads(raw or b"{}"))
+                    result = service.dispatch(target[len(service.target_prefix):], json.loads(raw or b"{}"))
                     status, payload, headers = 200, result, {}
                 except ServiceError as e:
                     status, payload = e.status, {"__type": e.type, "message": e.message}
@@ -94,11 +95,14 @@ class BcmExportsEmulator:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
 
+    def operations(self) -> dict:
+        raise NotImplementedError
+
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> "BcmExportsEmulator":
+    def start(self):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -111,6 +115,32 @@ class BcmExportsEmulator:
 
     def __exit__(self, *exc):
         self.stop()
+
+    def throttle(self, operation: str, times: int):
+        self.throttles[operation] = times
+
+    def dispatch(self, operation: str, request: dict) -> dict:
+        self.calls.append(operation)
+        if self.throttles.get(operation, 0) > 0:
+            self.throttles[operation] -= 1
+            raise ServiceError(400, "ThrottlingException", "Rate exceeded")
+        handler = self.operations().get(operation)
+        if handler is None:
+            raise ServiceError(400, "UnknownOperationException", f"{operation} is not emulated")
+        return handler(request)
+
+
+class BcmExportsEmulator(_Json11Service):
+    target_prefix = "AWSBillingAndCostManagementDataExports."
+
+    def __init__(self, page_size: int = 2):
+        super().__init__()
+        self.page_size = page_size
+        self.exports: dict[str, _Export] = {}
+
+    def operations(self) -> dict:
+        return {"GetExport": self._get_export, "ListExports": self._list_exports,
+                "ListExecutions": self._list_executions, "GetExecution": self._get_execution}
 
     # ------------------------------------------------------------------ configuration by tests
     def add_export(self, name: str, account: str, table: str = "COST_AND_USAGE_REPORT", bucket: str = "b",
@@ -127,21 +157,7 @@ class BcmExportsEmulator:
         self.exports[export_arn].executions.append((execution_id, status, reason, created or datetime.now(timezone.utc)))
         return execution_id
 
-    def throttle(self, operation: str, times: int):
-        self.throttles[operation] = times
-
     # ------------------------------------------------------------------ the service
-    def dispatch(self, operation: str, request: dict) -> dict:
-        self.calls.append(operation)
-        if self.throttles.get(operation, 0) > 0:
-            self.throttles[operation] -= 1
-            raise ServiceError(400, "ThrottlingException", "Rate exceeded")
-        handler = {"GetExport": self._get_export, "ListExports": self._list_exports,
-                   "ListExecutions": self._list_executions, "GetExecution": self._get_execution}.get(operation)
-        if handler is None:
-            raise ServiceError(400, "UnknownOperationException", f"{operation} is not emulated")
-        return handler(request)
-
     def _export(self, arn) -> _Export:
         if not arn:
             raise ServiceError(400, "ValidationException", "ExportArn is required")
@@ -186,3 +202,33 @@ class BcmExportsEmulator:
             if i == request.get("ExecutionId"):
                 return {"ExecutionId": i, "Export": e.body(), "ExecutionStatus": self._execution_status(s, r, c)}
         raise ServiceError(400, "ResourceNotFoundException", f"execution {request.get('ExecutionId')} not found")
+
+
+class CurReportsEmulator(_Json11Service):
+    """The legacy Cost and Usage Report service (CUR 1.0): DescribeReportDefinitions, with each report's status."""
+    target_prefix = "AWSOrigamiServiceGatewayService."
+
+    def __init__(self):
+        super().__init__()
+        self.reports: list[dict] = []
+
+    def operations(self) -> dict:
+        return {"DescribeReportDefinitions": self._describe}
+
+    def add_report(self, name: str, bucket: str, prefix: str = "reports/cur1", last_status: str | None = "SUCCESS"):
+        report = {"ReportName": name, "TimeUnit": "DAILY", "Format": "Parquet", "Compression": "Parquet",
+                  "AdditionalSchemaElements": ["RESOURCES", "SPLIT_COST_ALLOCATION_DATA"], "S3Bucket": bucket,
+                  "S3Prefix": prefix, "S3Region": "us-east-1", "RefreshClosedReports": True,
+                  "ReportVersioning": "OVERWRITE_REPORT", "AdditionalArtifacts": []}
+        if last_status:
+            report["ReportStatus"] = {"lastStatus": last_status,
+                                      "lastDelivery": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")}
+        self.reports.append(report)
+
+    def _describe(self, request):
+        start = int(request.get("NextToken") or 0)
+        size = int(request.get("MaxResults") or 5)
+        out = {"ReportDefinitions": self.reports[start:start + size]}
+        if start + size < len(self.reports):
+            out["NextToken"] = str(start + size)
+        return out

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.bcmdataexports.BcmDataExportsClient;
 import software.amazon.awssdk.services.bcmdataexports.model.ExecutionReference;
 import software.amazon.awssdk.services.bcmdataexports.model.GetExportResponse;
 import software.amazon.awssdk.services.bcmdataexports.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.costandusagereport.CostAndUsageReportClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
-/** {@link CustomerAccount} through STS AssumeRole (short sessions), and S3 and BCM Data Exports calls made with it. */
+/** {@link CustomerAccount} through STS AssumeRole (short sessions), and S3, BCM Data Exports and CUR calls made with it. */
 public final class AwsCustomerAccount implements CustomerAccount {
     private static final int SESSION_SECONDS = 900;
     private static final Pattern CARBON_MONTH = Pattern.compile("(?i)usage_period=(\\d{4})-(\\d{2})");
@@ -45,10 +46,26 @@ public final class AwsCustomerAccount implements CustomerAccount {
                 .credentialsProvider(session).build();
         BcmDataExportsClient exports = AwsClients.configure(BcmDataExportsClient.builder(), "BCM_DATA_EXPORTS")
                 .credentialsProvider(session).build();
-        return new RoleSession(s3, exports);
+        CostAndUsageReportClient reports = AwsClients.configure(CostAndUsageReportClient.builder(),
+                "COST_AND_USAGE_REPORT_SERVICE").credentialsProvider(session).build();
+        return new RoleSession(s3, exports, reports);
     }
 
-    private record RoleSession(S3Client s3, BcmDataExportsClient exports) implements Session {
+    private record RoleSession(S3Client s3, BcmDataExportsClient exports, CostAndUsageReportClient reports)
+            implements Session {
+        @Override
+        public Optional<Optional<String>> reportStatus(String reportName) {
+            for (var page : reports.describeReportDefinitionsPaginator(r -> r.maxResults(5))) {
+                for (var d : page.reportDefinitions()) {
+                    if (reportName.equals(d.reportName())) {
+                        return Optional.of(Optional.ofNullable(
+                                d.reportStatus() == null ? null : d.reportStatus().lastStatusAsString()));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
         @Override
         public Optional<ExportState> export(String exportArn, String exportName) {
             String arn = exportArn;

@@ -40,6 +40,9 @@ public final class ConnectionVerifier {
             if ("CUR2".equals(c.curVersion()) && (c.exportArn() != null || c.exportName() != null)) {
                 checks.add(exportCheck(session, "cur-export", c.exportArn(), c.exportName()));
             }
+            if ("CUR1".equals(c.curVersion()) && c.exportName() != null) {
+                checks.add(ExportStatusCheck.legacyReport(c.exportName(), session.reportStatus(c.exportName())));
+            }
             if (c.carbonExportArn() != null || c.carbonExportName() != null) {
                 checks.add(exportCheck(session, "carbon-export", c.carbonExportArn(), c.carbonExportName()));
             }

@@ -30,6 +30,10 @@ public interface CustomerAccount {
 
         /** The export's status and its latest run, by ARN, or by name when the ARN is unknown; empty if absent. */
         Optional<ExportState> export(String exportArn, String exportName);
+
+        /** The legacy CUR 1.0 report's last delivery status (SUCCESS, ERROR_PERMISSIONS, ERROR_NO_BUCKET, or null
+         *  before its first delivery); empty when no report has this name. */
+        Optional<Optional<String>> reportStatus(String reportName);
     }
 
     /** BCM Data Exports' view of an export: HEALTHY|UNHEALTHY with a reason, and its latest execution (or nulls). */

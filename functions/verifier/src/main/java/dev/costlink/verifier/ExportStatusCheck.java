@@ -21,6 +21,27 @@ public final class ExportStatusCheck {
                 + (executionStatus == null ? "." : "; latest run " + executionStatus + "."));
     }
 
+    /** A legacy CUR 1.0 report: present, and its last delivery not in error. */
+    public static Check legacyReport(String reportName, java.util.Optional<java.util.Optional<String>> status) {
+        if (status.isEmpty()) {
+            return Check.fail("cur-report", "CUR 1.0 report " + reportName + " does not exist (deleted, or created under "
+                    + "another name). Fix: update the connection stack, which recreates it.");
+        }
+        String last = status.get().orElse(null);
+        if ("ERROR_PERMISSIONS".equals(last)) {
+            return Check.fail("cur-report", "CUR 1.0 report " + reportName + " cannot deliver (ERROR_PERMISSIONS): the "
+                    + "bucket policy does not let billingreports.amazonaws.com write; restore the policy of the "
+                    + "onboarding guide (s3:PutObject, s3:GetBucketAcl and s3:GetBucketPolicy, bound by aws:SourceArn "
+                    + "and aws:SourceAccount).");
+        }
+        if ("ERROR_NO_BUCKET".equals(last)) {
+            return Check.fail("cur-report", "CUR 1.0 report " + reportName + " cannot deliver (ERROR_NO_BUCKET): its "
+                    + "bucket no longer exists. Fix: recreate the bucket or update the connection stack.");
+        }
+        return Check.pass("cur-report", "CUR 1.0 report " + reportName + (last == null ? " exists; no delivery yet."
+                : " last delivered with status " + last + "."));
+    }
+
     private static String reason(String r) {
         return r == null || r.isBlank() ? "no reason given" : r;
     }
