@@ -189,6 +189,7 @@ def test_healthy_connection_publishes_its_first_status_once(world, worker):
     assert alert["attributes"] == {"status": "HEALTHY", "accountId": world.account, "failedChecks": "none"}
     assert alert["subject"].startswith("CostLink HEALTHY: Acme ")
     assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 3
+    assert ", last refreshed 20" in alert["message"]["checks"][2]["detail"]
     assert alert["message"]["lastDelivery"] == {"type": "delivery.completed", "kind": "CUR2", "exportName": "x",
                                                 "billingPeriod": "2026-11", "fileCount": 3, "totalRows": 812,
                                                 "receivedAt": "2026-11-22T06:46:40Z"}

@@ -87,7 +87,7 @@ public final class AwsCustomerAccount implements CustomerAccount {
             ExecutionReference latest = exports.listExecutionsPaginator(r -> r.exportArn(a)).executions().stream()
                     .max(Comparator.comparing(x -> x.executionStatus().createdAt())).orElse(null);
             return Optional.of(new ExportState(export.export().name(), export.exportStatus().statusCodeAsString(),
-                    export.exportStatus().statusReasonAsString(),
+                    export.exportStatus().statusReasonAsString(), export.exportStatus().lastRefreshedAt(),
                     latest == null ? null : latest.executionStatus().statusCodeAsString(),
                     latest == null ? null : latest.executionStatus().statusReasonAsString()));
         }

@@ -58,7 +58,7 @@ public final class ConnectionVerifier {
         String label = exportName != null ? exportName : arn;
         return session.export(arn, exportName)
                 .map(e -> ExportStatusCheck.of(name, e.name(), e.statusCode(), e.statusReason(), e.latestRun(),
-                        e.latestRunReason()))
+                        e.latestRunReason(), e.lastRefreshedAt()))
                 .orElseGet(() -> Check.fail(name, "Export " + label + " does not exist (deleted, or created under "
                         + "another name). Fix: update the connection stack, which recreates it."));
     }

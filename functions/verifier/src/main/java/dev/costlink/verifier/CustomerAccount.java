@@ -37,7 +37,8 @@ public interface CustomerAccount {
     }
 
     /** BCM Data Exports' view of an export: HEALTHY|UNHEALTHY with a reason, and its latest execution (or nulls). */
-    record ExportState(String name, String statusCode, String statusReason, String latestRun, String latestRunReason) {}
+    record ExportState(String name, String statusCode, String statusReason, Instant lastRefreshedAt, String latestRun,
+                       String latestRunReason) {}
 
     Session assume(String roleArn, String externalId) throws AssumeRoleRefused;
 }

@@ -9,6 +9,12 @@ public final class ExportStatusCheck {
     /** {@code statusCode} HEALTHY|UNHEALTHY; {@code executionStatus} the latest execution's code, or null. */
     public static Check of(String name, String exportName, String statusCode, String statusReason,
                            String executionStatus, String executionReason) {
+        return of(name, exportName, statusCode, statusReason, executionStatus, executionReason, null);
+    }
+
+    /** As above; {@code lastRefreshedAt} (may be null) is reported so a reader sees when AWS last refreshed it. */
+    public static Check of(String name, String exportName, String statusCode, String statusReason,
+                           String executionStatus, String executionReason, java.time.Instant lastRefreshedAt) {
         if ("UNHEALTHY".equals(statusCode)) {
             return Check.fail(name, "Export " + exportName + " is UNHEALTHY (" + reason(statusReason) + "): "
                     + fix(statusReason));
@@ -18,6 +24,7 @@ public final class ExportStatusCheck {
                     + reason(executionReason) + "): " + fix(executionReason));
         }
         return Check.pass(name, "Export " + exportName + " is HEALTHY"
+                + (lastRefreshedAt == null ? "" : ", last refreshed " + lastRefreshedAt)
                 + (executionStatus == null ? "." : "; latest run " + executionStatus + "."));
     }
 
