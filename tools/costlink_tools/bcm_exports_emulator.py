@@ -1,9 +1,15 @@
 """Local BCM Data Exports and legacy Cost and Usage Report services: no AWS emulator (moto, LocalStack) implements
 them, and the verifier reads export, execution and report status from them. Each speaks the real AWS JSON 1.1 protocol
-of its service model (target prefixes AWSBillingAndCostManagementDataExports and AWSOrigamiServiceGatewayService,
-ISO-8601 timestamps where the model says so, `__type` errors), so the real SDK clients talk to them unmodified.
-Covered: GetExport, ListExports, ListExecutions, GetExecution; DescribeReportDefinitions. Signed requests are accepted
-without verifying their signatures. Tests configure them in Python: add exports, executions and reports, or throttle.
+of its service model (POST to `/`, `X-Amz-Target: <targetPrefix>.<Operation>`, target prefixes
+AWSBillingAndCostManagementDataExports and AWSOrigamiServiceGatewayService; ISO-8601 timestamps, as the
+bcm-data-exports model declares them; errors as `__type` plus the error shape's members, with `x-amzn-ErrorType`),
+so the real SDK clients (boto3, AWS SDK for Java v2) talk to them unmodified.
+
+Covered: GetExport, ListExports, ListExecutions, GetExecution (ResourceNotFoundException for an unknown export or
+execution, ValidationException for a missing ExportArn or a bad NextToken); DescribeReportDefinitions. Any other
+operation is a 400 UnknownOperationException; an unexpected failure is the service's 500 fault. Signed requests are
+accepted without verifying their SigV4 signatures. Tests configure the services in Python: add exports, executions
+and reports, or make the next calls of an operation fail with ThrottlingException to exercise retries.
 """
 from __future__ import annotations
 
@@ -14,16 +20,40 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TERMINAL_EXECUTION_STATUSES = ("QUERY_FAILURE", "DELIVERY_SUCCESS", "DELIVERY_FAILURE")
 
 
-def iso(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class _Execution:
+    id: str
+    status: str
+    reason: str | None
+    created: datetime
+    completed: datetime | None
+
+    def status_body(self) -> dict:
+        out = {"StatusCode": self.status, "CreatedAt": _iso(self.created),
+               "LastUpdatedAt": _iso(self.completed or self.created)}
+        if self.completed:
+            out["CompletedAt"] = _iso(self.completed)
+        if self.reason:
+            out["StatusReason"] = self.reason
+        return out
 
 
 @dataclass
 class _Export:
     arn: str
     name: str
+    account: str
     table: str
     bucket: str
     prefix: str
@@ -31,38 +61,44 @@ class _Export:
     reason: str | None
     created: datetime
     refreshed: datetime
-    executions: list = field(default_factory=list)
+    executions: list[_Execution] = field(default_factory=list)
 
-    def body(self):
+    def body(self) -> dict:
         return {"ExportArn": self.arn, "Name": self.name,
                 "DataQuery": {"QueryStatement": f"SELECT * FROM {self.table}", "TableConfigurations": {}},
                 "DestinationConfigurations": {"S3Destination": {
-                    "S3Bucket": self.bucket, "S3Prefix": self.prefix, "S3Region": "us-east-1",
+                    "S3Bucket": self.bucket, "S3BucketOwner": self.account, "S3Prefix": self.prefix,
+                    "S3Region": "us-east-1",
                     "S3OutputConfigurations": {"OutputType": "CUSTOM", "Format": "PARQUET", "Compression": "PARQUET",
                                                "Overwrite": "OVERWRITE_REPORT"}}},
                 "RefreshCadence": {"Frequency": "SYNCHRONOUS"}}
 
-    def status_body(self):
-        out = {"StatusCode": self.status, "CreatedAt": iso(self.created), "LastUpdatedAt": iso(self.refreshed),
-               "LastRefreshedAt": iso(self.refreshed)}
+    def status_body(self) -> dict:
+        out = {"StatusCode": self.status, "CreatedAt": _iso(self.created), "LastUpdatedAt": _iso(self.created),
+               "LastRefreshedAt": _iso(self.refreshed)}
         if self.reason:
             out["StatusReason"] = self.reason
         return out
 
 
 class ServiceError(Exception):
-    def __init__(self, status: int, type_: str, message: str):
+    """An error answer: its `__type`, its message and any other members of the model's error shape."""
+
+    def __init__(self, type_: str, message: str, status: int = 400, **members):
         super().__init__(message)
-        self.status, self.type, self.message = status, type_, message
+        self.type, self.status = type_, status
+        self.payload = {"__type": type_, "Message": message, **members}
 
 
 class _Json11Service:
     """An HTTP server on 127.0.0.1 answering one AWS JSON 1.1 service: `operations` maps names to handlers."""
     target_prefix = ""
+    internal_error = ""  # the model's fault shape, answered with HTTP 500 when a handler fails unexpectedly
 
     def __init__(self):
-        self.throttles: dict[str, int] = {}
         self.calls: list[str] = []
+        self._throttles: dict[str, int] = {}
+        self._lock = threading.Lock()
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -72,22 +108,17 @@ class _Json11Service:
                 pass
 
             def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                target = self.headers.get("X-Amz-Target", "")
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
-                    if not target.startswith(service.target_prefix):
-                        raise ServiceError(400, "UnknownOperationException", f"unknown target {target!r}")
-                    result = service.dispatch(target[len(service.target_prefix):], json.loads(raw or b"{}"))
-                    status, payload, headers = 200, result, {}
+                    status, payload, headers = 200, service.handle(self.headers.get("X-Amz-Target", ""), raw), {}
                 except ServiceError as e:
-                    status, payload = e.status, {"__type": e.type, "message": e.message}
-                    headers = {"x-amzn-ErrorType": e.type}
+                    status, payload, headers = e.status, e.payload, {"x-amzn-ErrorType": e.type}
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/x-amz-json-1.1")
                 self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-                for k, v in headers.items():
-                    self.send_header(k, v)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -117,21 +148,45 @@ class _Json11Service:
         self.stop()
 
     def throttle(self, operation: str, times: int):
-        self.throttles[operation] = times
+        """Answer the next `times` calls of `operation` with ThrottlingException (HTTP 400), as a busy service does."""
+        with self._lock:
+            self._throttles[operation] = times
 
-    def dispatch(self, operation: str, request: dict) -> dict:
-        self.calls.append(operation)
-        if self.throttles.get(operation, 0) > 0:
-            self.throttles[operation] -= 1
-            raise ServiceError(400, "ThrottlingException", "Rate exceeded")
-        handler = self.operations().get(operation)
+    def handle(self, target: str, raw: bytes) -> dict:
+        prefix, _, operation = target.rpartition(".")
+        handler = self.operations().get(operation) if prefix == self.target_prefix else None
         if handler is None:
-            raise ServiceError(400, "UnknownOperationException", f"{operation} is not emulated")
-        return handler(request)
+            raise ServiceError("UnknownOperationException", f"{target!r} is not emulated")
+        self.calls.append(operation)
+        with self._lock:
+            throttled = self._throttles.get(operation, 0) > 0
+            if throttled:
+                self._throttles[operation] -= 1
+        if throttled:
+            raise ServiceError("ThrottlingException", "Rate exceeded")
+        try:
+            return handler(json.loads(raw or b"{}"))
+        except ServiceError:
+            raise
+        except Exception as e:
+            raise ServiceError(self.internal_error, f"{operation} failed: {e!r}", status=500) from e
+
+    @staticmethod
+    def _page(items: list, request: dict, key: str, default_size: int) -> dict:
+        token = request.get("NextToken") or "0"
+        if not token.isdigit():
+            raise ServiceError("ValidationException", f"invalid NextToken {token!r}")
+        start, size = int(token), int(request.get("MaxResults") or default_size)
+        out = {key: items[start:start + size]}
+        if start + size < len(items):
+            out["NextToken"] = str(start + size)
+        return out
 
 
 class BcmExportsEmulator(_Json11Service):
-    target_prefix = "AWSBillingAndCostManagementDataExports."
+    """BCM Data Exports (CUR 2.0 and carbon exports): the export's status and its executions."""
+    target_prefix = "AWSBillingAndCostManagementDataExports"
+    internal_error = "InternalServerException"
 
     def __init__(self, page_size: int = 2):
         super().__init__()
@@ -146,67 +201,63 @@ class BcmExportsEmulator(_Json11Service):
     def add_export(self, name: str, account: str, table: str = "COST_AND_USAGE_REPORT", bucket: str = "b",
                    prefix: str = "reports/cur2", status: str = "HEALTHY", reason: str | None = None,
                    created: datetime | None = None, refreshed: datetime | None = None) -> str:
+        """Add an export (table COST_AND_USAGE_REPORT or CARBON_EMISSIONS; status HEALTHY, or UNHEALTHY with a
+        reason such as INSUFFICIENT_PERMISSION) and return its ARN."""
         arn = f"arn:aws:bcm-data-exports:us-east-1:{account}:export/{name}-{uuid.uuid4()}"
-        now = datetime.now(timezone.utc)
-        self.exports[arn] = _Export(arn, name, table, bucket, prefix, status, reason, created or now, refreshed or now)
+        self.exports[arn] = _Export(arn, name, account, table, bucket, prefix, status, reason,
+                                    created or _now(), refreshed or _now())
         return arn
 
     def add_execution(self, export_arn: str, status: str = "DELIVERY_SUCCESS", reason: str | None = None,
-                      created: datetime | None = None) -> str:
-        execution_id = str(uuid.uuid4())
-        self.exports[export_arn].executions.append((execution_id, status, reason, created or datetime.now(timezone.utc)))
-        return execution_id
+                      created: datetime | None = None, completed: datetime | None = None,
+                      execution_id: str | None = None) -> str:
+        """Add a run of the export and return its id; a finished run (success or failure) is completed when created
+        unless `completed` says otherwise."""
+        created = created or _now()
+        if completed is None and status in TERMINAL_EXECUTION_STATUSES:
+            completed = created
+        execution = _Execution(execution_id or str(uuid.uuid4()), status, reason, created, completed)
+        self.exports[export_arn].executions.append(execution)
+        return execution.id
 
     # ------------------------------------------------------------------ the service
-    def _export(self, arn) -> _Export:
+    def _export(self, request: dict) -> _Export:
+        arn = request.get("ExportArn")
         if not arn:
-            raise ServiceError(400, "ValidationException", "ExportArn is required")
+            raise ServiceError("ValidationException", "ExportArn is required", Reason="fieldValidationFailed")
         if arn not in self.exports:
-            raise ServiceError(400, "ResourceNotFoundException", f"export {arn} not found")
+            raise ServiceError("ResourceNotFoundException", f"Export {arn} not found", ResourceId=arn,
+                               ResourceType="Export")
         return self.exports[arn]
 
-    def _page(self, items: list, request: dict, key: str) -> dict:
-        start = int(request.get("NextToken") or 0)
-        size = int(request.get("MaxResults") or self.page_size)
-        out = {key: items[start:start + size]}
-        if start + size < len(items):
-            out["NextToken"] = str(start + size)
-        return out
+    def _get_export(self, request: dict) -> dict:
+        export = self._export(request)
+        return {"Export": export.body(), "ExportStatus": export.status_body()}
 
-    def _get_export(self, request):
-        e = self._export(request.get("ExportArn"))
-        return {"Export": e.body(), "ExportStatus": e.status_body()}
-
-    def _list_exports(self, request):
+    def _list_exports(self, request: dict) -> dict:
         refs = [{"ExportArn": e.arn, "ExportName": e.name, "ExportStatus": e.status_body()}
                 for e in self.exports.values()]
-        return self._page(refs, request, "Exports")
+        return self._page(refs, request, "Exports", self.page_size)
 
-    @staticmethod
-    def _execution_status(status, reason, created):
-        out = {"StatusCode": status, "CreatedAt": iso(created), "LastUpdatedAt": iso(created)}
-        if status.endswith(("_SUCCESS", "_FAILURE")):
-            out["CompletedAt"] = iso(created)
-        if reason:
-            out["StatusReason"] = reason
-        return out
+    def _list_executions(self, request: dict) -> dict:
+        refs = [{"ExecutionId": x.id, "ExecutionStatus": x.status_body()} for x in self._export(request).executions]
+        return self._page(refs, request, "Executions", self.page_size)
 
-    def _list_executions(self, request):
-        e = self._export(request.get("ExportArn"))
-        refs = [{"ExecutionId": i, "ExecutionStatus": self._execution_status(s, r, c)} for i, s, r, c in e.executions]
-        return self._page(refs, request, "Executions")
-
-    def _get_execution(self, request):
-        e = self._export(request.get("ExportArn"))
-        for i, s, r, c in e.executions:
-            if i == request.get("ExecutionId"):
-                return {"ExecutionId": i, "Export": e.body(), "ExecutionStatus": self._execution_status(s, r, c)}
-        raise ServiceError(400, "ResourceNotFoundException", f"execution {request.get('ExecutionId')} not found")
+    def _get_execution(self, request: dict) -> dict:
+        export = self._export(request)
+        execution_id = request.get("ExecutionId")
+        for execution in export.executions:
+            if execution.id == execution_id:
+                return {"ExecutionId": execution.id, "Export": export.body(),
+                        "ExecutionStatus": execution.status_body()}
+        raise ServiceError("ResourceNotFoundException", f"Execution {execution_id} not found",
+                           ResourceId=str(execution_id), ResourceType="Execution")
 
 
 class CurReportsEmulator(_Json11Service):
     """The legacy Cost and Usage Report service (CUR 1.0): DescribeReportDefinitions, with each report's status."""
-    target_prefix = "AWSOrigamiServiceGatewayService."
+    target_prefix = "AWSOrigamiServiceGatewayService"
+    internal_error = "InternalErrorException"
 
     def __init__(self):
         super().__init__()
@@ -221,14 +272,8 @@ class CurReportsEmulator(_Json11Service):
                   "S3Prefix": prefix, "S3Region": "us-east-1", "RefreshClosedReports": True,
                   "ReportVersioning": "OVERWRITE_REPORT", "AdditionalArtifacts": []}
         if last_status:
-            report["ReportStatus"] = {"lastStatus": last_status,
-                                      "lastDelivery": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")}
+            report["ReportStatus"] = {"lastStatus": last_status, "lastDelivery": _now().strftime("%Y%m%dT%H%M%SZ")}
         self.reports.append(report)
 
-    def _describe(self, request):
-        start = int(request.get("NextToken") or 0)
-        size = int(request.get("MaxResults") or 5)
-        out = {"ReportDefinitions": self.reports[start:start + size]}
-        if start + size < len(self.reports):
-            out["NextToken"] = str(start + size)
-        return out
+    def _describe(self, request: dict) -> dict:
+        return self._page(self.reports, request, "ReportDefinitions", 5)
