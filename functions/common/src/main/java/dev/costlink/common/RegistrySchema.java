@@ -1,0 +1,90 @@
+package dev.costlink.common;
+
+/**
+ * The registry's DynamoDB schema, in one place: the registry endpoint writes it, the verifier reads and updates it.
+ * Table key attributes must match vendor.yaml's KeySchema (a test reads both).
+ */
+public final class RegistrySchema {
+    private RegistrySchema() {}
+
+    /** One item per tenant, keyed by the SHA-256 of its ExternalId (what events carry). */
+    public static final class Tenants {
+        public static final String TABLE_ENV = "COSTLINK_TENANTS_TABLE";
+        public static final String KEY = "externalIdSha256";
+        public static final String EXTERNAL_ID = "externalId";
+        public static final String NAME = "name";
+        public static final String STATUS = "status";
+        public static final String DISABLED = "DISABLED";
+
+        private Tenants() {}
+    }
+
+    /** One item per connection (a customer role) of a tenant. */
+    public static final class Connections {
+        public static final String TABLE_ENV = "COSTLINK_CONNECTIONS_TABLE";
+        public static final String TENANT = "tenant";
+        public static final String CONNECTION = "connection";
+        public static final String STATUS = "status";
+        public static final String ACTIVE = "ACTIVE";
+        public static final String REVOKED = "REVOKED";
+        public static final String ACCOUNT_ID = "accountId";
+        public static final String ROLE_ARN = "roleArn";
+        public static final String CONNECTION_ID = "connectionId";
+        public static final String FACTS = "facts";
+        public static final String STACK_ID = "stackId";
+        public static final String REGION = "region";
+        public static final String PARTITION = "partition";
+        public static final String REGISTERED_AT = "registeredAt";
+        public static final String UPDATED_AT = "updatedAt";
+        public static final String REVOKED_AT = "revokedAt";
+        public static final String LAST_EVENT_ID = "lastEventId";
+        public static final String HISTORY = "history";
+        public static final String HEALTH_STATUS = "healthStatus";
+        public static final String HEALTH_CHECKS = "healthChecks";
+        public static final String HEALTH_CHECKED_AT = "healthCheckedAt";
+        public static final String HEALTH_PUBLISHED_AT = "healthPublishedAt";
+
+        private Connections() {}
+
+        /** The sort key: one connection per account and role. */
+        public static String key(String accountId, String roleArn) {
+            return accountId + "#" + roleArn;
+        }
+    }
+
+    /** The last delivery (and last valid delivery) of each export of a tenant's account. */
+    public static final class Deliveries {
+        public static final String TABLE_ENV = "COSTLINK_DELIVERIES_TABLE";
+        public static final String TENANT_ACCOUNT = "tenantAccount";
+        public static final String EXPORT = "export";
+        public static final String LAST_DELIVERY = "lastDelivery";
+        public static final String LAST_VALID_DELIVERY = "lastValidDelivery";
+        public static final String LAST_VALID_AT = "lastValidAt";
+        public static final String UPDATED_AT = "updatedAt";
+        /** Inside a delivery map: when the registry received it (epoch seconds). */
+        public static final String RECEIVED_AT = "receivedAt";
+
+        private Deliveries() {}
+
+        public static String partitionKey(String tenant, String accountId) {
+            return tenant + "#" + accountId;
+        }
+
+        public static String exportKey(String kind, String exportOrReportName) {
+            return kind + "#" + exportOrReportName;
+        }
+    }
+
+    /** Every event id seen, kept for {@link #EVENT_MEMORY_SECONDS} (TTL): what makes recording exactly-once. */
+    public static final class Events {
+        public static final String TABLE_ENV = "COSTLINK_EVENTS_TABLE";
+        public static final String EVENT_ID = "eventId";
+        public static final String TYPE = "type";
+        public static final String TENANT = "tenant";
+        public static final String RECEIVED_AT = "receivedAt";
+        public static final String EXPIRES_AT = "expiresAt";
+        public static final long EVENT_MEMORY_SECONDS = 35L * 24 * 3600;
+
+        private Events() {}
+    }
+}
