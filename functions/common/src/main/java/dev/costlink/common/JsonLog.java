@@ -53,6 +53,14 @@ public final class JsonLog {
     public void warn(String message, Object... fields) { log(Level.WARN, message, fields); }
     public void error(String message, Object... fields) { log(Level.ERROR, message, fields); }
 
+    /** Writes one embedded-metric-format object as its own line, whatever the level: metrics are never filtered. */
+    public void emf(Map<String, Object> line) {
+        String text = Json.writeString(line);
+        synchronized (out) {
+            out.println(text);
+        }
+    }
+
     /** Fields come as name, value pairs; null values are left out. */
     public void log(Level level, String message, Object... fields) {
         if (!enabled(level)) {
