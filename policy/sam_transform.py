@@ -3,8 +3,8 @@
     python policy/sam_transform.py template.yaml > template.transformed.json
 
 `sam validate` runs this same translation but does not print it; this uses its SamTemplateValidator (local CodeUri
-replaced by a placeholder S3 URI, no AWS call). The templates name no managed policy by short name, so the managed
-policy map the translator could fetch from IAM is empty: a short name would fail the translation, never reach AWS.
+replaced by a placeholder S3 URI). No AWS call: the managed-policy map it would fetch from IAM is empty, and the
+translator resolves AWS managed policies named by short name from the list it ships with.
 """
 import json
 import sys
