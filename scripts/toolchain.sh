@@ -2,8 +2,10 @@
 # The one toolchain step every command goes through. Source it (". scripts/toolchain.sh") or run it.
 #  - selects a JDK >= 21: JAVA_HOME if new enough, else the newest under /usr/lib/jvm, else fails clearly;
 #  - creates the pinned Python virtualenvs .venv/tools and .venv/checkov (idempotent: a stamp of the lock files
-#    makes the second run take milliseconds).
-# Exports JAVA_HOME, PATH (JDK and .venv/tools first), COSTLINK_ROOT, CHECKOV.
+#    makes the second run take milliseconds);
+#  - builds the pinned policy checker cfn-guard into .venv/cfn-guard with cargo (once; a stamp of the version makes
+#    later runs skip it; cargo is needed only for that first build).
+# Exports JAVA_HOME, PATH (JDK and .venv/tools first), COSTLINK_ROOT, CHECKOV, CFN_GUARD.
 
 _costlink_fail() { echo "toolchain: $*" >&2; return 1 2>/dev/null || exit 1; }
 
@@ -24,14 +26,33 @@ _make_venv() { # name requirements lock
   echo "$want" > "$venv/.stamp"
 }
 
+COSTLINK_CFN_GUARD_VERSION=3.2.1
+
+_install_cfn_guard() { # crates.io publishes no binary; cargo builds it from the crate's own Cargo.lock (--locked).
+  local root="$COSTLINK_ROOT/.venv/cfn-guard" want="cfn-guard $COSTLINK_CFN_GUARD_VERSION"
+  if [ -x "$root/bin/cfn-guard" ] && [ "$(cat "$root/.stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  command -v cargo >/dev/null \
+    || _costlink_fail "cargo not found: $want is built from crates.io with it. Install Rust (https://rustup.rs, or 'apt-get install cargo'), put cargo on PATH and rerun." \
+    || return 1
+  echo "toolchain: building $want into .venv/cfn-guard (one time, several minutes)..." >&2
+  local partial="$root.partial.$$"
+  rm -rf "$partial"
+  cargo install --quiet --locked --version "=$COSTLINK_CFN_GUARD_VERSION" --root "$partial" cfn-guard \
+    || { rm -rf "$partial"; _costlink_fail "cargo install cfn-guard $COSTLINK_CFN_GUARD_VERSION failed"; } || return 1
+  echo "$want" > "$partial/.stamp"
+  rm -rf "$root" && mv "$partial" "$root"
+}
+
 _make_venv tools tools.txt tools.lock || return 1 2>/dev/null || exit 1
 _make_venv checkov checkov.txt checkov.lock || return 1 2>/dev/null || exit 1
+_install_cfn_guard || return 1 2>/dev/null || exit 1
 
 export CHECKOV="$COSTLINK_ROOT/.venv/checkov/bin/checkov"
+export CFN_GUARD="$COSTLINK_ROOT/.venv/cfn-guard/bin/cfn-guard"
 case ":$PATH:" in
   *":$COSTLINK_ROOT/.venv/tools/bin:"*) ;;
   *) export PATH="$COSTLINK_ROOT/.venv/tools/bin:$PATH" ;;
 esac
 # sam must never try to phone home or prompt during scripted runs.
 export SAM_CLI_TELEMETRY=0
-unset -f _make_venv
+unset -f _make_venv _install_cfn_guard
