@@ -29,12 +29,9 @@ ALL_RULES = sorted(rule for f in RULE_FILES for rule in rules_of(f))
 # comparison with an intrinsic function), so a SKIP here would be a rule that silently stopped judging.
 DECIDED = {
     "template.yaml": set(ALL_RULES),
-    "vendor.yaml": {"no_allow_of_every_action", "policy_statements_are_lists", "every_queue_has_a_tls_only_policy"},
+    "vendor.yaml": {"no_allow_of_every_action", "policy_statements_are_lists", "every_queue_has_a_tls_only_policy",
+                    "queue_policies_deny_plain_http"},
 }
-
-VENDOR_QUEUES_WITHOUT_TLS_POLICY = pytest.mark.xfail(strict=True, reason=(
-    "vendor.yaml: VerificationQueue and VerificationFailures have no AWS::SQS::QueuePolicy denying "
-    "aws:SecureTransport=false (tls_only.guard/every_queue_has_a_tls_only_policy); reported to the lead"))
 
 
 def guard(*args):
@@ -133,7 +130,7 @@ def stages(transformed_dir, name):
 @pytest.mark.parametrize("stage", ["as written", "transformed"])
 @pytest.mark.parametrize("name", [
     "template.yaml",
-    pytest.param("vendor.yaml", marks=VENDOR_QUEUES_WITHOUT_TLS_POLICY),
+    "vendor.yaml",
 ])
 def test_templates_break_no_rule(transformed, name, stage):
     report, result = validate(stages(transformed, name)[stage])
