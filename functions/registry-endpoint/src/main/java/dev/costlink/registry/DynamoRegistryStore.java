@@ -162,10 +162,11 @@ public final class DynamoRegistryStore implements RegistryStore {
             set.add(x.name(Connections.STATUS) + " = " + x.value(s(Connections.ACTIVE)));
             set.add(x.name(Connections.FACTS) + " = " + x.value(value(facts)));
             set.add(x.name(Connections.STACK_ID) + " = " + x.value(s((String) event.get("stackId"))));
-            for (String[] field : new String[][] {{"region", Connections.REGION}, {"partition", Connections.PARTITION}}) {
-                if (event.get(field[0]) instanceof String v) {
-                    set.add(x.name(field[1]) + " = " + x.value(s(v)));
-                }
+            if (event.get("region") instanceof String region) {
+                set.add(x.name(Connections.REGION) + " = " + x.value(s(region)));
+            }
+            if (event.get("partition") instanceof String partition) {
+                set.add(x.name(Connections.PARTITION) + " = " + x.value(s(partition)));
             }
             set.add(x.name(Connections.REGISTERED_AT) + " = if_not_exists(" + x.name(Connections.REGISTERED_AT) + ", "
                     + at + ")");
