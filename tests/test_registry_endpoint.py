@@ -19,6 +19,7 @@ from costlink_tools.function_url import FunctionUrl
 from costlink_tools.lambda_runner import FAKE_CREDENTIALS, FunctionSpec, LambdaRunner
 from support.contract import validate as validate_contract
 from support.deliveries import Builder, s3_notification
+from support.registry_schema import constants as registry_schema
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
 from costlink_tools.demo import TABLE_ENV  # noqa: E402
@@ -95,6 +96,44 @@ def connection_event(external_id, type_="connection.created", role="CostLink-Rea
                            "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}}
 
 
+# The account in the function ARN the Lambda emulator gives every function: the detector reports it as its account.
+DETECTOR_ACCOUNT = "012345678912"
+HISTORY_LIMIT = registry_schema()["Connections"]["HISTORY_LIMIT"]
+
+
+def root_connection_event(external_id, account, bucket="acme-costlink-cur", type_="connection.created",
+                          role="CostLink-ReadAccess"):
+    """A root account's connection with a CUR 2.0 export, as the connection callback reports it."""
+    body = connection_event(external_id, type_, role=role, account=account)
+    body["connection"].update(accountType="Root", deploymentScenario="NewBucketNewExport", bucket=bucket,
+                              curVersion="CUR2", exportName="CostLink-CUR-Export", prefixes={"cur": "reports/cur2"},
+                              permissionSets=["core", "cur-bucket-read"])
+    return body
+
+
+def delivery_event(external_id, account, bucket="acme-costlink-cur", export="CostLink-CUR-Export", kind="CUR2"):
+    prefix = {"CUR2": "reports/cur2", "CARBON": "reports/carbon-footprint"}[kind]
+    return {"type": "delivery.completed", "id": "evt_" + uuid.uuid4().hex + "00000000",
+            "occurredAt": "2026-06-02T00:00:03.512Z",
+            "externalIdSha256": hashlib.sha256(external_id.encode()).hexdigest(), "accountId": account,
+            "partition": "aws", "region": "us-east-1",
+            "delivery": {"kind": kind, "bucket": bucket, "exportName": export, "billingPeriod": "2026-05",
+                         "executionId": str(uuid.uuid4()),
+                         "manifestKey": f"{prefix}/{export}/metadata/BILLING_PERIOD=2026-05/{export}-Manifest.json",
+                         "fileCount": 1, "totalRows": 3, "totalBytes": 1200}}
+
+
+def seen(moto, tables, event_id):
+    return "Item" in moto.client("dynamodb").get_item(TableName=tables["EventsTable"],
+                                                      Key={"eventId": {"S": event_id}})
+
+
+def delivery_item(moto, tables, external_id, account, export="CUR2#CostLink-CUR-Export"):
+    return moto.client("dynamodb").get_item(TableName=tables["DeliveriesTable"], Key={
+        "tenantAccount": {"S": hashlib.sha256(external_id.encode()).hexdigest() + "#" + account},
+        "export": {"S": export}}).get("Item")
+
+
 def connection_item(moto, tables, external_id, account, role):
     item = moto.client("dynamodb").get_item(TableName=tables["ConnectionsTable"], Key={
         "tenant": {"S": hashlib.sha256(external_id.encode()).hexdigest()},
@@ -138,15 +177,16 @@ def test_the_delivery_detector_reports_into_the_registry(moto, tables, registry,
     s3 = moto.client("s3")
     env = json.loads((ROOT / "events" / "env.json").read_text())["DeliveryDetectorFunction"]
     s3.create_bucket(Bucket=env["COSTLINK_BUCKET"])
+    # The registry takes a delivery only for an ACTIVE connection of that account naming the bucket and export.
+    registered = root_connection_event(tenant, DETECTOR_ACCOUNT, bucket=env["COSTLINK_BUCKET"])
+    assert signed(registry[0].url, tenant, registered) == (200, {"status": "accepted"})
     d = Builder(s3, env["COSTLINK_BUCKET"]).cur2(files=2, rows=3)
     with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"),
                       env={**env, "COSTLINK_CALLBACK_URL": registry[0].url, "COSTLINK_EXTERNAL_ID": tenant,
                            "AWS_ENDPOINT_URL": moto.endpoint}) as detector:
         result = detector.invoke(s3_notification(env["COSTLINK_BUCKET"], d.manifest_key)).json()
     assert result["deliveries"][0]["vendor"] == "DELIVERED", result
-    item = moto.client("dynamodb").get_item(TableName=tables["DeliveriesTable"], Key={
-        "tenantAccount": {"S": hashlib.sha256(tenant.encode()).hexdigest() + "#012345678912"},
-        "export": {"S": "CUR2#CostLink-CUR-Export"}})["Item"]
+    item = delivery_item(moto, tables, tenant, DETECTOR_ACCOUNT)
     assert item["lastDelivery"]["M"]["type"]["S"] == "delivery.completed"
     assert item["lastDelivery"]["M"]["totalRows"]["N"] == "6"
     assert "lastValidAt" in item
@@ -173,7 +213,114 @@ def test_the_same_event_twice_is_accepted_once(moto, tables, registry, tenant):
     assert len(item["history"]["L"]) == 1
 
 
+def test_the_history_keeps_only_the_newest_entries(moto, tables, registry, tenant):
+    ids = []
+    for i in range(HISTORY_LIMIT + 3):
+        body = connection_event(tenant, "connection.created" if i == 0 else "connection.updated", role="Busy")
+        ids.append(body["id"])
+        assert signed(registry[0].url, tenant, body) == (200, {"status": "accepted"})
+    item = connection_item(moto, tables, tenant, "111122223333", "Busy")
+    history = [h["M"]["eventId"]["S"] for h in item["history"]["L"]]
+    assert history == ids[-HISTORY_LIMIT:]
+    assert item["lastEventId"]["S"] == ids[-1] and item["status"]["S"] == "ACTIVE"
+    # Exactly-once still holds for an event that has left the history: the events table remembers it.
+    first = connection_event(tenant, role="Busy")
+    first["id"] = ids[0]
+    assert signed(registry[0].url, tenant, first) == (200, {"status": "duplicate"})
+    assert [h["M"]["eventId"]["S"] for h in connection_item(moto, tables, tenant, "111122223333", "Busy")[
+        "history"]["L"]] == history
+
+
+# ------------------------------------------------------------------------------------------------ deliveries
+def test_a_delivery_is_recorded_only_for_an_active_connection_naming_its_bucket_and_export(moto, tables, registry):
+    external_id = create_tenant(moto, tables, registry[0].url, name="Delivery Owner")[0]
+    url, account = registry[0].url, "444455556666"
+
+    def refused(body):
+        validate_contract("DeliveryEvent", body)
+        status, reply = signed(url, external_id, body)
+        assert (status, reply["error"].split(" records")[0]) == (
+            409, "no ACTIVE connection of this tenant in accountId"), reply
+        assert not seen(moto, tables, body["id"])
+
+    refused(delivery_event(external_id, account))                        # no connection yet
+    assert signed(url, external_id, root_connection_event(external_id, account)) == (200, {"status": "accepted"})
+    accepted = delivery_event(external_id, account)
+    assert signed(url, external_id, accepted) == (200, {"status": "accepted"})
+    assert delivery_item(moto, tables, external_id, account)["lastDelivery"]["M"]["eventId"]["S"] == accepted["id"]
+
+    refused(delivery_event(external_id, account, bucket="someone-elses-bucket"))
+    refused(delivery_event(external_id, account, export="Another-Export"))
+    refused(delivery_event(external_id, "777788889999"))                 # another account of the same tenant
+    refused(delivery_event(external_id, account, kind="CARBON", export="CostLink-Carbon-Export"))  # no carbon export
+    outside = delivery_event(external_id, account)
+    outside["delivery"]["manifestKey"] = "elsewhere/" + outside["delivery"]["manifestKey"]
+    refused(outside)
+
+    assert signed(url, external_id, root_connection_event(external_id, account, type_="connection.deleted")) == (
+        200, {"status": "accepted"})
+    refused(delivery_event(external_id, account))                        # revoked
+    assert delivery_item(moto, tables, external_id, account)["lastDelivery"]["M"]["eventId"]["S"] == accepted["id"]
+
+
+def test_the_registry_may_read_what_it_checks():
+    from costlink_tools.cfn_model import load_template
+    vendor = load_template(ROOT / "vendor.yaml")
+    statements = vendor["Resources"]["RegistryRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    granted = {(a, s["Resource"]["Fn::GetAtt"][0] if isinstance(s["Resource"], dict) else "several")
+               for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"):
+        assert (action, "ConnectionsTable") in granted
+
+
 # ------------------------------------------------------------------------------------------------ bad requests
+def test_a_connection_event_naming_another_account_is_refused(moto, tables, registry, tenant):
+    for field in ("roleArn", "stackId"):
+        body = connection_event(tenant, role="Elsewhere")
+        if field == "roleArn":
+            body["connection"]["roleArn"] = "arn:aws:iam::999988887777:role/Elsewhere"
+        else:
+            body["stackId"] = "arn:aws:cloudformation:us-east-1:999988887777:stack/CostLink/x"
+        validate_contract("ConnectionEvent", body)
+        status, reply = signed(registry[0].url, tenant, body)
+        assert (status, reply) == (400, {"error": f"{'connection.' if field == 'roleArn' else ''}{field} names "
+                                                  "another account than accountId"})
+        assert not seen(moto, tables, body["id"])
+    assert connection_item(moto, tables, tenant, "111122223333", "Elsewhere") is None
+
+
+@pytest.mark.parametrize("tail", [b" x", b"{}", b'\n{"type":"connection.deleted"}', b" cl-SecretLookingTail"])
+def test_one_json_value_per_body(moto, tables, registry, tenant, tail):
+    body = connection_event(tenant, role="Trailing")
+    raw = json.dumps(body, separators=(",", ":")).encode() + tail
+    status, reply = signed(registry[0].url, tenant, body, raw=raw)
+    assert status == 400 and reply["error"].startswith("malformed JSON: more than one JSON value"), reply
+    assert tail.strip().decode() not in reply["error"]
+    assert not seen(moto, tables, body["id"])
+    assert connection_item(moto, tables, tenant, "111122223333", "Trailing") is None
+
+
+def test_trailing_whitespace_is_fine(registry, tenant):
+    body = connection_event(tenant, role="Whitespace")
+    raw = json.dumps(body, separators=(",", ":")).encode() + b" \r\n"
+    assert signed(registry[0].url, tenant, body, raw=raw) == (200, {"status": "accepted"})
+
+
+def test_an_event_dynamodb_refuses_for_good_is_a_final_422(moto, tables, registry, tenant):
+    # The item is near DynamoDB's 400 KB limit (the verifier's health state, say): recording the event would cross it.
+    key = {"tenant": {"S": hashlib.sha256(tenant.encode()).hexdigest()},
+           "connection": {"S": "111122223333#arn:aws:iam::111122223333:role/Crowded"}}
+    moto.client("dynamodb").put_item(TableName=tables["ConnectionsTable"],
+                                     Item={**key, "healthChecks": {"S": "x" * 390_000}})
+    body = connection_event(tenant, "connection.updated", role="Crowded")
+    body["connection"]["note"] = "n" * 20_000
+    status, reply = signed(registry[0].url, tenant, body)
+    assert status == 422 and reply["error"].startswith("the registry cannot store this event"), (status, reply)
+    assert "n" * 20 not in reply["error"]
+    assert not seen(moto, tables, body["id"])
+    assert "lastEventId" not in moto.client("dynamodb").get_item(TableName=tables["ConnectionsTable"], Key=key)["Item"]
+
+
 def test_bad_signature(registry, tenant):
     status, body = signed(registry[0].url, "cl-not-the-tenants-secret", connection_event(tenant))
     assert (status, body) == (401, {"error": "bad signature"})
@@ -242,8 +389,14 @@ def test_valid_json_of_the_wrong_shape(registry, tenant, mutate, error):
     assert status == 400 and reply["error"].startswith(error)
 
 
-def test_only_post(registry, tenant):
-    assert signed(registry[0].url, tenant, connection_event(tenant), method="PUT")[0] == 405
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_only_post_and_the_answer_says_so(registry, tenant, method):
+    req = urllib.request.Request(registry[0].url, data=b"{}" if method == "PUT" else None, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(req, timeout=30)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+    assert json.loads(refused.value.read()) == {"error": "only POST is accepted"}
 
 
 def test_the_events_file_is_a_function_url_request(registry):

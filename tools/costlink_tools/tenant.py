@@ -31,6 +31,13 @@ def quick_create_link(template_url: str, vendor_account: str, external_id: str, 
     return CONSOLE.format(region=region) + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
 
 
+def tenant_item(external_id: str, name: str, now: int) -> dict:
+    """The Tenants item, in dev.costlink.common.RegistrySchema.Tenants' names (tests/test_registry_schema.py checks)."""
+    return {"externalIdSha256": {"S": hashlib.sha256(external_id.encode()).hexdigest()},
+            "externalId": {"S": external_id}, "name": {"S": name}, "status": {"S": "ACTIVE"},
+            "createdAt": {"N": str(now)}}
+
+
 def create(args) -> int:
     session = boto3.session.Session(region_name=args.region)
     kw = {"endpoint_url": args.endpoint_url} if args.endpoint_url else {}
@@ -44,9 +51,7 @@ def create(args) -> int:
     external_id = new_external_id()
     digest = hashlib.sha256(external_id.encode()).hexdigest()
     session.client("dynamodb", **kw).put_item(
-        TableName=table,
-        Item={"externalIdSha256": {"S": digest}, "externalId": {"S": external_id}, "name": {"S": args.name},
-              "status": {"S": "ACTIVE"}, "createdAt": {"N": str(int(time.time()))}},
+        TableName=table, Item=tenant_item(external_id, args.name, int(time.time())),
         ConditionExpression="attribute_not_exists(externalIdSha256)")
     print(f"Tenant {args.name!r} created (tenant id {digest[:12]}).")
     print(f"ExternalId (secret; shown once, give it only to this customer): {external_id}")

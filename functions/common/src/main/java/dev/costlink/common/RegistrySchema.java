@@ -15,6 +15,8 @@ public final class RegistrySchema {
         public static final String NAME = "name";
         public static final String STATUS = "status";
         public static final String DISABLED = "DISABLED";
+        public static final String ACTIVE = "ACTIVE";
+        public static final String CREATED_AT = "createdAt";
 
         private Tenants() {}
     }
@@ -43,6 +45,12 @@ public final class RegistrySchema {
         public static final String HEALTH_CHECKS = "healthChecks";
         public static final String HEALTH_CHECKED_AT = "healthCheckedAt";
         public static final String HEALTH_PUBLISHED_AT = "healthPublishedAt";
+        /** {@link #HISTORY} keeps only the newest entries; the events table holds every event id for 35 days. */
+        public static final int HISTORY_LIMIT = 50;
+        /** Inside a history entry. */
+        public static final String HISTORY_TYPE = "type";
+        public static final String HISTORY_EVENT_ID = "eventId";
+        public static final String HISTORY_AT = "at";
 
         private Connections() {}
 
@@ -50,6 +58,22 @@ public final class RegistrySchema {
         public static String key(String accountId, String roleArn) {
             return accountId + "#" + roleArn;
         }
+    }
+
+    /** Inside {@link Connections#FACTS}: the connection event's {@code connection} object as sent (callback contract). */
+    public static final class Facts {
+        public static final String BUCKET = "bucket";
+        public static final String CUR_VERSION = "curVersion";
+        public static final String EXPORT_NAME = "exportName";
+        public static final String EXPORT_ARN = "exportArn";
+        public static final String CARBON_EXPORT_NAME = "carbonExportName";
+        public static final String CARBON_EXPORT_ARN = "carbonExportArn";
+        public static final String PREFIXES = "prefixes";
+        /** Inside {@link #PREFIXES}. */
+        public static final String CUR_PREFIX = "cur";
+        public static final String CARBON_PREFIX = "carbon";
+
+        private Facts() {}
     }
 
     /** The last delivery (and last valid delivery) of each export of a tenant's account. */
@@ -61,8 +85,11 @@ public final class RegistrySchema {
         public static final String LAST_VALID_DELIVERY = "lastValidDelivery";
         public static final String LAST_VALID_AT = "lastValidAt";
         public static final String UPDATED_AT = "updatedAt";
-        /** Inside a delivery map: when the registry received it (epoch seconds). */
+        /** Inside a delivery map (the event's delivery object plus these): when the registry received it (epoch seconds). */
         public static final String RECEIVED_AT = "receivedAt";
+        /** Inside a delivery map: the event's type and id. */
+        public static final String EVENT_TYPE = "type";
+        public static final String EVENT_ID = "eventId";
 
         private Deliveries() {}
 

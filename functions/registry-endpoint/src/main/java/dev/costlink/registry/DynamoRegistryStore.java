@@ -2,6 +2,11 @@ package dev.costlink.registry;
 
 import dev.costlink.common.AwsClients;
 import dev.costlink.common.Lazy;
+import dev.costlink.common.RegistrySchema.Connections;
+import dev.costlink.common.RegistrySchema.Deliveries;
+import dev.costlink.common.RegistrySchema.Events;
+import dev.costlink.common.RegistrySchema.Tenants;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,22 +15,26 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The registry in DynamoDB. Each event is recorded in the events table and applied to the connections or deliveries
- * table in one transaction whose condition is "event id not seen": a retried or replayed event changes nothing.
+ * The registry in DynamoDB (schema: {@link dev.costlink.common.RegistrySchema}). Each event is recorded in the events
+ * table and applied to the connections or deliveries table in one transaction whose condition is "event id not seen":
+ * a retried or replayed event changes nothing. A connection's history keeps its newest
+ * {@link Connections#HISTORY_LIMIT} entries: the item is read, and written back only if its last event is still the one
+ * read (else {@link Recording.Outcome#CONNECTION_CHANGED}, and the receiver decides again).
  */
 public final class DynamoRegistryStore implements RegistryStore {
-    static final long EVENT_MEMORY_SECONDS = 35L * 24 * 3600;
+    static final String VALIDATION_EXCEPTION = "ValidationException";
 
     /** Table names, from the environment the vendor stack sets. */
     public record Tables(String tenants, String connections, String deliveries, String events) {
         public static Tables from(Map<String, String> env) {
             List<String> missing = new ArrayList<>();
-            for (String n : List.of("COSTLINK_TENANTS_TABLE", "COSTLINK_CONNECTIONS_TABLE", "COSTLINK_DELIVERIES_TABLE",
-                    "COSTLINK_EVENTS_TABLE")) {
+            for (String n : List.of(Tenants.TABLE_ENV, Connections.TABLE_ENV, Deliveries.TABLE_ENV, Events.TABLE_ENV)) {
                 if (env.get(n) == null || env.get(n).isBlank()) {
                     missing.add(n);
                 }
@@ -33,10 +42,13 @@ public final class DynamoRegistryStore implements RegistryStore {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("registry is not configured: " + String.join(", ", missing) + " must be set");
             }
-            return new Tables(env.get("COSTLINK_TENANTS_TABLE"), env.get("COSTLINK_CONNECTIONS_TABLE"),
-                    env.get("COSTLINK_DELIVERIES_TABLE"), env.get("COSTLINK_EVENTS_TABLE"));
+            return new Tables(env.get(Tenants.TABLE_ENV), env.get(Connections.TABLE_ENV),
+                    env.get(Deliveries.TABLE_ENV), env.get(Events.TABLE_ENV));
         }
     }
+
+    /** One transaction: its items and, in the same order, what each one is for. */
+    private record Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles) {}
 
     private final Tables tables;
     private final Lazy<DynamoDbClient> client =
@@ -46,100 +58,188 @@ public final class DynamoRegistryStore implements RegistryStore {
         this.tables = tables;
     }
 
-
     @Override
     public Optional<String> externalId(String externalIdSha256) {
         Map<String, AttributeValue> item = client.get().getItem(r -> r.tableName(tables.tenants())
-                .key(Map.of("externalIdSha256", s(externalIdSha256)))).item();
-        if (item == null || !item.containsKey("externalId") || "DISABLED".equals(text(item.get("status")))) {
+                .key(Map.of(Tenants.KEY, s(externalIdSha256)))).item();
+        if (item == null || !item.containsKey(Tenants.EXTERNAL_ID)
+                || Tenants.DISABLED.equals(text(item.get(Tenants.STATUS)))) {
             return Optional.empty();
         }
-        return Optional.of(item.get("externalId").s());
+        return Optional.of(item.get(Tenants.EXTERNAL_ID).s());
     }
 
     @Override
-    public boolean apply(String eventId, Map<String, Object> event, long now) {
-        String type = (String) event.get("type");
-        String tenant = (String) event.get("externalIdSha256");
-        String account = (String) event.get("accountId");
-        TransactWriteItem seen = TransactWriteItem.builder().put(p -> p.tableName(tables.events())
-                .item(Map.of("eventId", s(eventId), "type", s(type), "tenant", s(tenant), "receivedAt", n(now),
-                        "expiresAt", n(now + EVENT_MEMORY_SECONDS)))
-                .conditionExpression("attribute_not_exists(eventId)")).build();
-        TransactWriteItem effect = type.startsWith("connection.") ? connection(eventId, event, tenant, account, now)
-                : delivery(eventId, event, tenant, account, now);
+    public List<StoredConnection> connections(String tenant, String accountId) {
+        List<StoredConnection> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Expression x = new Expression();
+            String condition = x.name(Connections.TENANT) + " = " + x.value(s(tenant)) + " AND begins_with("
+                    + x.name(Connections.CONNECTION) + ", " + x.value(s(Connections.key(accountId, ""))) + ")";
+            String projection = String.join(", ", x.name(Connections.CONNECTION), x.name(Connections.STATUS),
+                    x.name(Connections.FACTS));
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = client.get().query(r -> r.tableName(tables.connections()).consistentRead(true)
+                    .keyConditionExpression(condition).projectionExpression(projection)
+                    .expressionAttributeNames(x.names()).expressionAttributeValues(x.values()).exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> attributes = (Map<String, Object>) plain(AttributeValue.fromM(item));
+                out.add(new StoredConnection(text(item.get(Connections.CONNECTION)), attributes));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public Recording record(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
+        Transaction tx = EventShape.isConnection(event) ? connection(eventId, event, now)
+                : delivery(eventId, event, owner, now);
         try {
-            client.get().transactWriteItems(r -> r.transactItems(seen, effect));
-            return true;
+            client.get().transactWriteItems(r -> r.transactItems(tx.items()));
+            return Recording.of(Recording.Outcome.RECORDED);
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return false;
+            List<String> codes = e.hasCancellationReasons()
+                    ? e.cancellationReasons().stream().map(CancellationReason::code).toList() : List.of();
+            return TransactionOutcome.of(codes, tx.roles());
+        } catch (DynamoDbException e) {
+            // A request DynamoDB refuses as invalid (a number beyond its range, nesting too deep, an item over
+            // 400 KB) is refused again on every retry.
+            if (e.awsErrorDetails() != null && VALIDATION_EXCEPTION.equals(e.awsErrorDetails().errorCode())) {
+                return new Recording(Recording.Outcome.UNSTORABLE, VALIDATION_EXCEPTION);
             }
             throw e;
         }
     }
 
-    private TransactWriteItem connection(String eventId, Map<String, Object> event, String tenant, String account,
-                                         long now) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> facts = (Map<String, Object>) event.get("connection");
-        String role = (String) facts.get("roleArn");
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        values.put(":acct", s(account));
-        values.put(":role", s(role));
-        values.put(":now", n(now));
-        values.put(":id", s(eventId));
-        values.put(":empty", AttributeValue.fromL(List.of()));
-        values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
-                "type", s((String) event.get("type")), "eventId", s(eventId), "at", n(now))))));
-        String expression;
-        if (event.get("type").equals("connection.deleted")) {
-            values.put(":revoked", s("REVOKED"));
-            expression = "SET #status = :revoked, revokedAt = :now, updatedAt = :now, lastEventId = :id, "
-                    + "accountId = :acct, roleArn = :role, history = list_append(if_not_exists(history, :empty), :entry)";
-        } else {
-            values.put(":active", s("ACTIVE"));
-            values.put(":facts", value(facts));
-            values.put(":stack", s(String.valueOf(event.getOrDefault("stackId", ""))));
-            values.put(":region", s(String.valueOf(event.getOrDefault("region", ""))));
-            values.put(":partition", s(String.valueOf(event.getOrDefault("partition", "aws"))));
-            expression = "SET #status = :active, accountId = :acct, roleArn = :role, facts = :facts, stackId = :stack, "
-                    + "#region = :region, #partition = :partition, updatedAt = :now, lastEventId = :id, "
-                    + "registeredAt = if_not_exists(registeredAt, :now), "
-                    + "history = list_append(if_not_exists(history, :empty), :entry) REMOVE revokedAt";
-        }
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("#status", "status");
-        if (expression.contains("#region")) {
-            names.put("#region", "region");
-            names.put("#partition", "partition");
-        }
-        return TransactWriteItem.builder().update(u -> u.tableName(tables.connections())
-                .key(Map.of("tenant", s(tenant), "connection", s(account + "#" + role)))
-                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values)).build();
+    private TransactWriteItem seen(String eventId, Map<String, Object> event, long now) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(Events.EVENT_ID, s(eventId));
+        item.put(Events.TYPE, s((String) event.get("type")));
+        item.put(Events.TENANT, s((String) event.get("externalIdSha256")));
+        item.put(Events.RECEIVED_AT, n(now));
+        item.put(Events.EXPIRES_AT, n(now + Events.EVENT_MEMORY_SECONDS));
+        Expression x = new Expression();
+        String condition = "attribute_not_exists(" + x.name(Events.EVENT_ID) + ")";
+        return TransactWriteItem.builder().put(p -> p.tableName(tables.events()).item(item)
+                .conditionExpression(condition).expressionAttributeNames(x.names())).build();
     }
 
-    private TransactWriteItem delivery(String eventId, Map<String, Object> event, String tenant, String account,
-                                       long now) {
+    private Transaction connection(String eventId, Map<String, Object> event, long now) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> facts = (Map<String, Object>) event.get("connection");
+        String type = (String) event.get("type");
+        String account = (String) event.get("accountId");
+        String role = (String) facts.get("roleArn");
+        Map<String, AttributeValue> key = Map.of(Connections.TENANT, s((String) event.get("externalIdSha256")),
+                Connections.CONNECTION, s(Connections.key(account, role)));
+
+        Expression read = new Expression();
+        String projection = read.name(Connections.LAST_EVENT_ID) + ", " + read.name(Connections.HISTORY);
+        Map<String, AttributeValue> current = client.get().getItem(r -> r.tableName(tables.connections()).key(key)
+                .consistentRead(true).projectionExpression(projection).expressionAttributeNames(read.names())).item();
+        AttributeValue lastEvent = current == null ? null : current.get(Connections.LAST_EVENT_ID);
+        List<AttributeValue> history = current == null || !current.containsKey(Connections.HISTORY)
+                ? List.of() : current.get(Connections.HISTORY).l();
+
+        Expression x = new Expression();
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        String at = x.value(n(now));
+        set.add(x.name(Connections.ACCOUNT_ID) + " = " + x.value(s(account)));
+        set.add(x.name(Connections.ROLE_ARN) + " = " + x.value(s(role)));
+        set.add(x.name(Connections.UPDATED_AT) + " = " + at);
+        set.add(x.name(Connections.LAST_EVENT_ID) + " = " + x.value(s(eventId)));
+        set.add(x.name(Connections.HISTORY) + " = "
+                + x.value(AttributeValue.fromL(boundedHistory(history, historyEntry(type, eventId, now),
+                        Connections.HISTORY_LIMIT))));
+        if (type.equals("connection.deleted")) {
+            set.add(x.name(Connections.STATUS) + " = " + x.value(s(Connections.REVOKED)));
+            set.add(x.name(Connections.REVOKED_AT) + " = " + at);
+        } else {
+            set.add(x.name(Connections.STATUS) + " = " + x.value(s(Connections.ACTIVE)));
+            set.add(x.name(Connections.FACTS) + " = " + x.value(value(facts)));
+            set.add(x.name(Connections.STACK_ID) + " = " + x.value(s((String) event.get("stackId"))));
+            if (event.get("region") instanceof String region) {
+                set.add(x.name(Connections.REGION) + " = " + x.value(s(region)));
+            }
+            if (event.get("partition") instanceof String partition) {
+                set.add(x.name(Connections.PARTITION) + " = " + x.value(s(partition)));
+            }
+            set.add(x.name(Connections.REGISTERED_AT) + " = if_not_exists(" + x.name(Connections.REGISTERED_AT) + ", "
+                    + at + ")");
+            remove.add(x.name(Connections.REVOKED_AT));
+        }
+        String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        String unchanged = lastEvent == null
+                ? "attribute_not_exists(" + x.name(Connections.LAST_EVENT_ID) + ")"
+                : x.name(Connections.LAST_EVENT_ID) + " = " + x.value(lastEvent);
+        TransactWriteItem effect = TransactWriteItem.builder().update(u -> u.tableName(tables.connections()).key(key)
+                .updateExpression(update).conditionExpression(unchanged)
+                .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
+        return new Transaction(List.of(seen(eventId, event, now), effect),
+                List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION));
+    }
+
+    private Transaction delivery(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
+        if (owner == null) {
+            throw new IllegalArgumentException("a delivery is recorded only for the connection it belongs to");
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> d = (Map<String, Object>) event.get("delivery");
-        Object name = d.containsKey("exportName") ? d.get("exportName") : d.getOrDefault("reportName", "");
+        String tenant = (String) event.get("externalIdSha256");
+        String kind = (String) d.get("kind");
         Map<String, Object> last = new LinkedHashMap<>(d);
-        last.put("type", event.get("type"));
-        last.put("eventId", eventId);
-        last.put("receivedAt", now);
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        values.put(":d", value(last));
-        values.put(":now", n(now));
-        String expression = "SET lastDelivery = :d, updatedAt = :now";
+        last.put(Deliveries.EVENT_TYPE, event.get("type"));
+        last.put(Deliveries.EVENT_ID, eventId);
+        last.put(Deliveries.RECEIVED_AT, now);
+
+        Expression x = new Expression();
+        String delivery = x.value(value(last));
+        String at = x.value(n(now));
+        String update = "SET " + x.name(Deliveries.LAST_DELIVERY) + " = " + delivery + ", "
+                + x.name(Deliveries.UPDATED_AT) + " = " + at;
         if (event.get("type").equals("delivery.completed")) {
-            expression += ", lastValidDelivery = :d, lastValidAt = :now";
+            update += ", " + x.name(Deliveries.LAST_VALID_DELIVERY) + " = " + delivery + ", "
+                    + x.name(Deliveries.LAST_VALID_AT) + " = " + at;
         }
-        String finalExpression = expression;
-        return TransactWriteItem.builder().update(u -> u.tableName(tables.deliveries())
-                .key(Map.of("tenantAccount", s(tenant + "#" + account), "export", s(d.get("kind") + "#" + name)))
-                .updateExpression(finalExpression).expressionAttributeValues(values)).build();
+        String finalUpdate = update;
+        TransactWriteItem effect = TransactWriteItem.builder().update(u -> u.tableName(tables.deliveries())
+                .key(Map.of(Deliveries.TENANT_ACCOUNT, s(Deliveries.partitionKey(tenant, (String) event.get("accountId"))),
+                        Deliveries.EXPORT, s(Deliveries.exportKey(kind, (String) d.get(EventShape.nameField(kind))))))
+                .updateExpression(finalUpdate)
+                .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
+
+        Expression g = new Expression();
+        List<String> conditions = new ArrayList<>();
+        for (DeliveryOwner.Reliance r : owner.reliances()) {
+            conditions.add(r.value() == null ? "attribute_not_exists(" + g.path(r.path()) + ")"
+                    : g.path(r.path()) + " = " + g.value(s(r.value())));
+        }
+        TransactWriteItem guard = TransactWriteItem.builder().conditionCheck(c -> c.tableName(tables.connections())
+                .key(Map.of(Connections.TENANT, s(tenant), Connections.CONNECTION, s(owner.connectionKey())))
+                .conditionExpression(String.join(" AND ", conditions))
+                .expressionAttributeNames(g.names()).expressionAttributeValues(g.values())).build();
+        return new Transaction(List.of(seen(eventId, event, now), effect, guard),
+                List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.EFFECT,
+                        TransactionOutcome.Item.GUARDED_CONNECTION));
+    }
+
+    static AttributeValue historyEntry(String type, String eventId, long at) {
+        Map<String, AttributeValue> entry = new LinkedHashMap<>();
+        entry.put(Connections.HISTORY_TYPE, s(type));
+        entry.put(Connections.HISTORY_EVENT_ID, s(eventId));
+        entry.put(Connections.HISTORY_AT, n(at));
+        return AttributeValue.fromM(entry);
+    }
+
+    /** The newest {@code limit} entries of the history with {@code entry} appended. */
+    static List<AttributeValue> boundedHistory(List<AttributeValue> history, AttributeValue entry, int limit) {
+        List<AttributeValue> all = new ArrayList<>(history);
+        all.add(entry);
+        return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
     }
 
     static AttributeValue value(Object o) {
@@ -166,6 +266,33 @@ public final class DynamoRegistryStore implements RegistryStore {
             return AttributeValue.fromM(out);
         }
         return s(o.toString());
+    }
+
+    /** The plain value of an attribute: strings, numbers, booleans, lists and maps (sets and binaries as null). */
+    static Object plain(AttributeValue v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.s() != null) {
+            return v.s();
+        }
+        if (v.n() != null) {
+            return new BigDecimal(v.n());
+        }
+        if (v.bool() != null) {
+            return v.bool();
+        }
+        if (v.hasM()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            v.m().forEach((k, x) -> out.put(k, plain(x)));
+            return out;
+        }
+        if (v.hasL()) {
+            List<Object> out = new ArrayList<>();
+            v.l().forEach(x -> out.add(plain(x)));
+            return out;
+        }
+        return null;
     }
 
     private static AttributeValue s(String v) {

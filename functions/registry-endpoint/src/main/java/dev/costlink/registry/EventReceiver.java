@@ -1,29 +1,25 @@
 package dev.costlink.registry;
 
 import dev.costlink.common.CallbackSignature;
-import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The registry's rules for one request (docs/callback-contract.md, "Verifying a request"): cheap refusals first, then
- * the tenant, then the signature in constant time over the raw body, then exactly-once recording.
+ * the tenant, then the signature in constant time over the raw body, then, for a delivery, the connection it belongs
+ * to, then exactly-once recording. Every answer, including a failure of the store, comes out of {@link #receive}.
  */
 public final class EventReceiver {
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final long MAX_SKEW_SECONDS = 300;
+    /** Tries of one event when its connection changes between reading and writing (each try reads it again). */
+    static final int MAX_TRIES = 3;
     private static final Pattern EVENT_ID = Pattern.compile("evt_[0-9a-f]{40}");
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
-    private static final Set<String> CONNECTION_TYPES = Set.of("connection.created", "connection.updated",
-            "connection.deleted");
-    private static final Set<String> DELIVERY_TYPES = Set.of("delivery.completed", "delivery.invalid");
 
     private final RegistryStore store;
     private final Clock clock;
@@ -36,8 +32,18 @@ public final class EventReceiver {
     }
 
     public HttpExchange.Response receive(HttpExchange.Request request) {
+        try {
+            return answer(request);
+        } catch (RuntimeException e) {
+            // 5xx makes the sender retry; nothing was recorded, so the retry applies the event once.
+            log.error("registry failure", "error", e.getClass().getSimpleName(), "detail", e.getMessage());
+            return unavailable();
+        }
+    }
+
+    private HttpExchange.Response answer(HttpExchange.Request request) {
         if (!request.method().equalsIgnoreCase("POST")) {
-            return error(405, "only POST is accepted");
+            return error(405, "only POST is accepted").withHeader("Allow", "POST");
         }
         String contentType = Optional.ofNullable(request.header("content-type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
@@ -61,11 +67,11 @@ public final class EventReceiver {
         }
         Map<String, Object> event;
         try {
-            event = Json.parseObject(request.body());
-        } catch (IllegalArgumentException e) {
+            event = EventBody.parse(request.body());
+        } catch (EventBody.Malformed e) {
             return error(400, "malformed JSON: " + e.getMessage());
         }
-        String shapeProblem = shapeProblem(event, key);
+        String shapeProblem = EventShape.problem(event, key);
         if (shapeProblem != null) {
             return error(400, shapeProblem);
         }
@@ -78,51 +84,52 @@ public final class EventReceiver {
             log.warn("bad signature", "tenant", tenantHash.substring(0, 12), "eventId", key);
             return error(401, "bad signature");
         }
-        boolean applied = store.apply(key, event, clock.instant().getEpochSecond());
-        log.info(applied ? "event recorded" : "event already seen", "type", event.get("type"), "eventId", key,
-                "tenant", tenantHash.substring(0, 12), "accountId", event.get("accountId"));
-        return HttpExchange.Response.of(200, "status", applied ? "accepted" : "duplicate");
+        return record(key, event, tenantHash);
     }
 
-    /** What is wrong with the body's shape, or null. */
-    static String shapeProblem(Map<String, Object> e, String idempotencyKey) {
-        Object type = e.get("type");
-        if (!(type instanceof String t) || !(CONNECTION_TYPES.contains(t) || DELIVERY_TYPES.contains(t))) {
-            return "type must be one of connection.created|updated|deleted, delivery.completed|invalid";
-        }
-        if (!idempotencyKey.equals(e.get("id"))) {
-            return "id must equal the Idempotency-Key";
-        }
-        if (!(e.get("externalIdSha256") instanceof String h) || !SHA256.matcher(h).matches()) {
-            return "externalIdSha256 must be 64 lowercase hex digits";
-        }
-        if (!(e.get("accountId") instanceof String a) || !ACCOUNT.matcher(a).matches()) {
-            return "accountId must be 12 digits";
-        }
-        if (!(e.get("occurredAt") instanceof String)) {
-            return "occurredAt is required";
-        }
-        if (CONNECTION_TYPES.contains(t)) {
-            if (!(e.get("connection") instanceof Map<?, ?> c) || !(c.get("roleArn") instanceof String r)
-                    || !r.startsWith("arn:")) {
-                return "connection.roleArn is required";
+    private HttpExchange.Response record(String key, Map<String, Object> event, String tenantHash) {
+        Recording recording = null;
+        for (int tries = 1; tries <= MAX_TRIES; tries++) {
+            DeliveryOwner.Match owner = null;
+            if (!EventShape.isConnection(event)) {
+                Optional<DeliveryOwner.Match> match = DeliveryOwner.find((Map<?, ?>) event.get("delivery"),
+                        store.connections(tenantHash, (String) event.get("accountId")));
+                if (match.isEmpty()) {
+                    return error(409, "no ACTIVE connection of this tenant in accountId records this delivery's "
+                            + "bucket, export and prefix");
+                }
+                owner = match.get();
             }
-            return null;
-        }
-        if (!(e.get("delivery") instanceof Map<?, ?> d)) {
-            return "delivery is required";
-        }
-        for (String field : new String[] {"kind", "bucket", "billingPeriod", "manifestKey"}) {
-            if (!(d.get(field) instanceof String s) || s.isEmpty()) {
-                return "delivery." + field + " is required";
+            recording = store.record(key, event, owner, clock.instant().getEpochSecond());
+            if (recording.outcome() != Recording.Outcome.CONNECTION_CHANGED) {
+                break;
             }
         }
-        for (String field : new String[] {"fileCount", "totalRows", "totalBytes"}) {
-            if (!(d.get(field) instanceof Number)) {
-                return "delivery." + field + " must be a number";
+        Object[] fields = {"type", event.get("type"), "eventId", key, "tenant", tenantHash.substring(0, 12),
+                "accountId", event.get("accountId"), "detail", recording.detail()};
+        return switch (recording.outcome()) {
+            case RECORDED -> {
+                log.info("event recorded", fields);
+                yield HttpExchange.Response.of(200, "status", "accepted");
             }
-        }
-        return null;
+            case DUPLICATE -> {
+                log.info("event already seen", fields);
+                yield HttpExchange.Response.of(200, "status", "duplicate");
+            }
+            case UNSTORABLE -> {
+                log.error("event cannot be stored", fields);
+                yield error(422, "the registry cannot store this event: DynamoDB refuses it for good (a size, nesting "
+                        + "or number limit); retrying will not help");
+            }
+            case BUSY, CONNECTION_CHANGED -> {
+                log.warn("event not recorded, sender will retry", fields);
+                yield unavailable();
+            }
+        };
+    }
+
+    private static HttpExchange.Response unavailable() {
+        return error(503, "registry temporarily unavailable");
     }
 
     private static HttpExchange.Response error(int status, String message) {

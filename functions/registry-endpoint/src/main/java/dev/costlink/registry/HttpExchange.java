@@ -36,15 +36,25 @@ public final class HttpExchange {
         }
     }
 
-    public record Response(int status, Map<String, Object> body) {
+    /** {@code headers}: besides content-type, which every answer carries. */
+    public record Response(int status, Map<String, Object> body, Map<String, String> headers) {
         public static Response of(int status, String key, String value) {
-            return new Response(status, Map.of(key, value));
+            return new Response(status, Map.of(key, value), Map.of());
+        }
+
+        public Response withHeader(String name, String value) {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            h.put(name.toLowerCase(Locale.ROOT), value);
+            return new Response(status, body, Map.copyOf(h));
         }
 
         public byte[] toLambdaResult() {
             Map<String, Object> out = new LinkedHashMap<>();
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("content-type", "application/json");
+            h.putAll(headers);
             out.put("statusCode", status);
-            out.put("headers", Map.of("content-type", "application/json"));
+            out.put("headers", h);
             out.put("body", Json.writeString(body));
             return Json.write(out);
         }

@@ -21,9 +21,10 @@ public final class RegistryHandler implements RequestStreamHandler {
             HttpExchange.Request request = HttpExchange.Request.parse(input.readAllBytes());
             response = receiver().receive(request);
         } catch (IllegalArgumentException e) {
-            response = HttpExchange.Response.of(400, "error", "not a function URL request: " + e.getMessage());
+            // The parser's message could quote the request: say what is wrong, not what was sent.
+            response = HttpExchange.Response.of(400, "error", "not a function URL request");
         } catch (RuntimeException e) {
-            // 5xx makes the sender retry; the event is not recorded, so the retry applies it once.
+            // The receiver answers its own failures; this is its construction (configuration) failing.
             LOG.error("registry failure", "error", e.getClass().getSimpleName(), "detail", e.getMessage());
             response = HttpExchange.Response.of(503, "error", "registry temporarily unavailable");
         }

@@ -1,0 +1,300 @@
+package dev.costlink.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.costlink.common.CallbackSignature;
+import dev.costlink.common.Json;
+import dev.costlink.common.JsonLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventReceiverTest {
+    static final String EXTERNAL_ID = "cl-Test_ExternalId_0123456789";
+    static final String TENANT = CallbackSignature.sha256Hex(EXTERNAL_ID);
+    static final String ACCOUNT = "111122223333";
+    static final long NOW = 1_767_225_600L;
+
+    final InMemoryRegistryStore store = new InMemoryRegistryStore();
+    final EventReceiver receiver = new EventReceiver(store, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+            new JsonLog("registry-endpoint-test"));
+
+    EventReceiverTest() {
+        store.tenants.put(TENANT, EXTERNAL_ID);
+        store.connections.put(TENANT + "/" + ACCOUNT, List.of(
+                DeliveryOwnerTest.connection(DeliveryOwnerTest.ROLE_KEY, "ACTIVE", "CUR2")));
+    }
+
+    static Map<String, Object> connectionEvent() {
+        Map<String, Object> e = EventShapeTest.connectionEvent(ACCOUNT);
+        e.put("externalIdSha256", TENANT);
+        return e;
+    }
+
+    static Map<String, Object> deliveryEvent() {
+        Map<String, Object> e = EventShapeTest.deliveryEvent(ACCOUNT, "CUR2");
+        e.put("externalIdSha256", TENANT);
+        return e;
+    }
+
+    static Map<String, String> headers(byte[] body, long ts, String secret) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("content-type", "application/json");
+        h.put("costlink-timestamp", Long.toString(ts));
+        h.put("costlink-signature", CallbackSignature.sign(secret, ts, body));
+        h.put("idempotency-key", EventShapeTest.KEY);
+        return h;
+    }
+
+    HttpExchange.Response send(byte[] body, Map<String, String> headers, String method) {
+        return receiver.receive(new HttpExchange.Request(method, headers, body));
+    }
+
+    HttpExchange.Response send(byte[] body) {
+        return send(body, headers(body, NOW, EXTERNAL_ID), "POST");
+    }
+
+    HttpExchange.Response send(Map<String, Object> event) {
+        return send(Json.write(event));
+    }
+
+    static void assertAnswer(int status, String key, String value, HttpExchange.Response r) {
+        assertEquals(status, r.status(), r.body().toString());
+        assertEquals(Map.of(key, value), r.body());
+    }
+
+    static void assertRefused(int status, String errorStart, HttpExchange.Response r) {
+        assertEquals(status, r.status(), r.body().toString());
+        assertTrue(String.valueOf(r.body().get("error")).startsWith(errorStart), r.body().toString());
+    }
+
+    // ------------------------------------------------------------------------------------------------ accepted
+    @Test
+    void aConnectionEventIsRecorded() {
+        assertAnswer(200, "status", "accepted", send(connectionEvent()));
+        assertEquals(1, store.writes.size());
+        assertEquals(null, store.writes.get(0).owner(), "a connection event needs no owner");
+        assertEquals(0, store.connectionReads);
+    }
+
+    @Test
+    void theSameEventAgainIsADuplicate() {
+        send(connectionEvent());
+        assertAnswer(200, "status", "duplicate", send(connectionEvent()));
+    }
+
+    @Test
+    void aDeliveryIsRecordedForTheConnectionItBelongsTo() {
+        assertAnswer(200, "status", "accepted", send(deliveryEvent()));
+        assertEquals(DeliveryOwnerTest.ROLE_KEY, store.writes.get(0).owner().connectionKey());
+    }
+
+    // ------------------------------------------------------------------------------------------------ refused early
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
+    void onlyPostAndTheAnswerSaysSo(String method) {
+        byte[] body = Json.write(connectionEvent());
+        HttpExchange.Response r = send(body, headers(body, NOW, EXTERNAL_ID), method);
+        assertRefused(405, "only POST is accepted", r);
+        assertEquals(Map.of("allow", "POST"), r.headers());
+        assertTrue(new String(r.toLambdaResult(), StandardCharsets.UTF_8)
+                .contains("\"headers\":{\"content-type\":\"application/json\",\"allow\":\"POST\"}"));
+    }
+
+    @Test
+    void otherRefusalsCarryNoAllowHeader() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("content-type", "text/plain");
+        HttpExchange.Response r = send(body, h, "POST");
+        assertRefused(415, "Content-Type must be application/json", r);
+        assertEquals(Map.of(), r.headers());
+    }
+
+    @Test
+    void contentTypeParametersAreFine() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("content-type", "Application/JSON; charset=utf-8");
+        assertEquals(200, send(body, h, "POST").status());
+    }
+
+    @Test
+    void oversizedBody() {
+        Map<String, Object> e = connectionEvent();
+        e.put("padding", "x".repeat(EventReceiver.MAX_BODY_BYTES));
+        assertRefused(413, "body is larger than 65536 bytes", send(e));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"costlink-timestamp", "costlink-signature"})
+    void missingSignatureHeaders(String header) {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.remove(header);
+        assertRefused(401, "CostLink-Timestamp and CostLink-Signature are required", send(body, h, "POST"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-301, 301, -86_400})
+    void staleAndFutureTimestamps(long offset) {
+        byte[] body = Json.write(connectionEvent());
+        assertRefused(401, "stale or future timestamp", send(body, headers(body, NOW + offset, EXTERNAL_ID), "POST"));
+    }
+
+    @Test
+    void theEdgesOfTheWindowAreAccepted() {
+        byte[] body = Json.write(connectionEvent());
+        assertEquals(200, send(body, headers(body, NOW - 300, EXTERNAL_ID), "POST").status());
+        assertEquals(200, send(body, headers(body, NOW + 300, EXTERNAL_ID), "POST").status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-5", "1.5e9", "abc", "1234567890123"})
+    void malformedTimestamps(String ts) {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-timestamp", ts);
+        assertRefused(401, "stale or future timestamp", send(body, h, "POST"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "evt_short", "EVT_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void malformedIdempotencyKey(String key) {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("idempotency-key", key);
+        assertRefused(400, "Idempotency-Key is missing or malformed", send(body, h, "POST"));
+    }
+
+    @Test
+    void malformedJson() {
+        assertRefused(400, "malformed JSON: not valid JSON", send("{\"type\": \"connection.created\",".getBytes()));
+    }
+
+    @Test
+    void aSignedObjectFollowedByMoreBytesIsRefusedAndNothingIsWritten() {
+        byte[] one = Json.write(connectionEvent());
+        for (String tail : new String[] {" x", "{}", Json.writeString(connectionEvent())}) {
+            byte[] body = (new String(one, StandardCharsets.UTF_8) + tail).getBytes(StandardCharsets.UTF_8);
+            HttpExchange.Response r = send(body);
+            assertRefused(400, "malformed JSON: more than one JSON value", r);
+        }
+        assertTrue(store.writes.isEmpty());
+    }
+
+    @Test
+    void theShapeIsChecked() {
+        Map<String, Object> e = connectionEvent();
+        e.remove("connection");
+        assertRefused(400, "connection.roleArn is required", send(e));
+    }
+
+    @Test
+    void aConnectionEventNamingAnotherAccountIsRefusedAndNothingIsWritten() {
+        Map<String, Object> e = connectionEvent();
+        e.put("accountId", "999988887777");
+        assertRefused(400, "connection.roleArn names another account than accountId", send(e));
+        assertTrue(store.writes.isEmpty());
+    }
+
+    @Test
+    void unknownTenant() {
+        store.tenants.clear();
+        assertRefused(404, "unknown tenant", send(connectionEvent()));
+    }
+
+    @Test
+    void badSignature() {
+        byte[] body = Json.write(connectionEvent());
+        assertRefused(401, "bad signature", send(body, headers(body, NOW, "cl-not-the-secret"), "POST"));
+        assertTrue(store.writes.isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------------ deliveries
+    @Test
+    void aDeliveryNoActiveConnectionRecordsIsAConflictAndNothingIsWritten() {
+        store.connections.clear();
+        HttpExchange.Response r = send(deliveryEvent());
+        assertRefused(409, "no ACTIVE connection of this tenant in accountId records this delivery", r);
+        assertTrue(store.writes.isEmpty());
+    }
+
+    @Test
+    void aDeliveryOfARevokedConnectionIsAConflict() {
+        store.connections.put(TENANT + "/" + ACCOUNT, List.of(
+                DeliveryOwnerTest.connection(DeliveryOwnerTest.ROLE_KEY, "REVOKED", "CUR2")));
+        assertEquals(409, send(deliveryEvent()).status());
+    }
+
+    @Test
+    void aDeliveryOfAnotherBucketIsAConflict() {
+        Map<String, Object> e = deliveryEvent();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = (Map<String, Object>) e.get("delivery");
+        d.put("bucket", "another-bucket");
+        assertEquals(409, send(e).status());
+        assertTrue(store.writes.isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------------ the store
+    @Test
+    void whenTheConnectionChangesTheDecisionIsMadeAgain() {
+        store.scripted.add(Recording.of(Recording.Outcome.CONNECTION_CHANGED));
+        assertAnswer(200, "status", "accepted", send(deliveryEvent()));
+        assertEquals(2, store.writes.size());
+        assertEquals(2, store.connectionReads, "the owner is looked up again");
+    }
+
+    @Test
+    void aConnectionRevokedMeanwhileMakesTheDeliveryAConflict() {
+        store.scripted.add(Recording.of(Recording.Outcome.CONNECTION_CHANGED));
+        store.nextConnectionReads.add(store.connections.get(TENANT + "/" + ACCOUNT));
+        store.nextConnectionReads.add(List.of(DeliveryOwnerTest.connection(DeliveryOwnerTest.ROLE_KEY, "REVOKED", "CUR2")));
+        assertRefused(409, "no ACTIVE connection", send(deliveryEvent()));
+        assertEquals(1, store.writes.size());
+    }
+
+    @Test
+    void aConnectionThatKeepsChangingIsRetriedBySender() {
+        for (int i = 0; i < EventReceiver.MAX_TRIES; i++) {
+            store.scripted.add(Recording.of(Recording.Outcome.CONNECTION_CHANGED));
+        }
+        assertRefused(503, "registry temporarily unavailable", send(connectionEvent()));
+        assertEquals(EventReceiver.MAX_TRIES, store.writes.size());
+    }
+
+    @Test
+    void aBusyStoreIsA503() {
+        store.scripted.add(new Recording(Recording.Outcome.BUSY, "cancellation reasons [None, ThrottlingError]"));
+        assertRefused(503, "registry temporarily unavailable", send(connectionEvent()));
+        assertEquals(1, store.writes.size(), "the sender retries, not the receiver");
+    }
+
+    @Test
+    void anUnstorableEventIsAFinal422WithoutItsContent() {
+        store.scripted.add(new Recording(Recording.Outcome.UNSTORABLE, "cancellation reasons [None, ValidationError]"));
+        Map<String, Object> e = connectionEvent();
+        HttpExchange.Response r = send(e);
+        assertRefused(422, "the registry cannot store this event", r);
+        String answer = r.body().toString();
+        assertFalse(answer.contains(ACCOUNT) || answer.contains(TENANT) || answer.contains("ValidationError"), answer);
+    }
+
+    @Test
+    void aStoreFailureIsA503() {
+        store.failure = new IllegalStateException("DynamoDB unreachable");
+        HttpExchange.Response r = send(connectionEvent());
+        assertRefused(503, "registry temporarily unavailable", r);
+        assertFalse(r.body().toString().contains("unreachable"));
+    }
+}

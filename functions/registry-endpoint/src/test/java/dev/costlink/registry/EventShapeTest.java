@@ -1,0 +1,122 @@
+package dev.costlink.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventShapeTest {
+    static final String KEY = "evt_" + "a".repeat(40);
+
+    static Map<String, Object> connectionEvent(String account) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "connection.created");
+        e.put("id", KEY);
+        e.put("occurredAt", "2026-11-22T09:00:00.000Z");
+        e.put("externalIdSha256", "b".repeat(64));
+        e.put("accountId", account);
+        e.put("partition", "aws");
+        e.put("region", "us-east-1");
+        e.put("stackId", "arn:aws:cloudformation:us-east-1:" + account + ":stack/CostLink/5b5a3e10");
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("roleArn", "arn:aws:iam::" + account + ":role/CostLink-ReadAccess");
+        e.put("connection", c);
+        return e;
+    }
+
+    static Map<String, Object> deliveryEvent(String account, String kind) {
+        Map<String, Object> e = new LinkedHashMap<>(connectionEvent(account));
+        e.remove("stackId");
+        e.remove("connection");
+        e.put("type", "delivery.completed");
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("kind", kind);
+        d.put("bucket", "acme-costlink-cur");
+        d.put(kind.equals("CUR1") ? "reportName" : "exportName", "CostLink-Export");
+        d.put("billingPeriod", "2026-05");
+        d.put("manifestKey", "reports/cur2/CostLink-Export/metadata/BILLING_PERIOD=2026-05/CostLink-Export-Manifest.json");
+        d.put("fileCount", 1);
+        d.put("totalRows", 3);
+        d.put("totalBytes", 100);
+        e.put("delivery", d);
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> facts(Map<String, Object> e) {
+        return (Map<String, Object>) e.get("connection");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> delivery(Map<String, Object> e) {
+        return (Map<String, Object>) e.get("delivery");
+    }
+
+    @Test
+    void wellFormedEventsPass() {
+        assertNull(EventShape.problem(connectionEvent("111122223333"), KEY));
+        for (String kind : new String[] {"CUR2", "CUR1", "CARBON"}) {
+            assertNull(EventShape.problem(deliveryEvent("111122223333", kind), KEY));
+        }
+    }
+
+    @Test
+    void aRoleOfAnotherAccountIsRefused() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        facts(e).put("roleArn", "arn:aws:iam::999988887777:role/CostLink-ReadAccess");
+        assertEquals("connection.roleArn names another account than accountId", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aStackOfAnotherAccountIsRefused() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        e.put("stackId", "arn:aws:cloudformation:us-east-1:999988887777:stack/CostLink/5b5a3e10");
+        assertEquals("stackId names another account than accountId", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void theSameHoldsForDeletedEvents() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        e.put("type", "connection.deleted");
+        facts(e).put("roleArn", "arn:aws:iam::999988887777:role/CostLink-ReadAccess");
+        assertEquals("connection.roleArn names another account than accountId", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void roleAndStackMustBeArnsOfTheirKind() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        facts(e).put("roleArn", "arn:aws:iam::111122223333:user/someone");
+        assertEquals("connection.roleArn must be an IAM role ARN", EventShape.problem(e, KEY));
+        e = connectionEvent("111122223333");
+        e.remove("stackId");
+        assertEquals("stackId must be a CloudFormation stack ARN", EventShape.problem(e, KEY));
+        e.put("stackId", "arn:aws:s3:::111122223333");
+        assertEquals("stackId must be a CloudFormation stack ARN", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void otherPartitionsAreArnsToo() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        facts(e).put("roleArn", "arn:aws-us-gov:iam::111122223333:role/CostLink-ReadAccess");
+        e.put("stackId", "arn:aws-us-gov:cloudformation:us-gov-west-1:111122223333:stack/CostLink/x");
+        assertNull(EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aDeliveryNamesItsKindAndExport() {
+        Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
+        delivery(e).put("kind", "CUR3");
+        assertEquals("delivery.kind must be CUR2, CUR1 or CARBON", EventShape.problem(e, KEY));
+        e = deliveryEvent("111122223333", "CUR1");
+        delivery(e).put("exportName", delivery(e).remove("reportName"));
+        assertEquals("delivery.reportName is required", EventShape.problem(e, KEY));
+        e = deliveryEvent("111122223333", "CARBON");
+        delivery(e).remove("exportName");
+        assertEquals("delivery.exportName is required", EventShape.problem(e, KEY));
+        e = deliveryEvent("111122223333", "CUR2");
+        delivery(e).put("totalRows", "3");
+        assertEquals("delivery.totalRows must be a number", EventShape.problem(e, KEY));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.costlink.registry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A registry in memory for EventReceiver's tests: tenants, connections per account, and scripted write outcomes. */
+final class InMemoryRegistryStore implements RegistryStore {
+    record Write(String eventId, Map<String, Object> event, DeliveryOwner.Match owner) {}
+
+    final Map<String, String> tenants = new HashMap<>();
+    final Map<String, List<StoredConnection>> connections = new HashMap<>();
+    final Set<String> seen = new HashSet<>();
+    final List<Write> writes = new ArrayList<>();
+    /** Outcomes to give the next writes, instead of recording; empty: record (or DUPLICATE when seen). */
+    final Deque<Recording> scripted = new ArrayDeque<>();
+    /** What the next reads of connections see (one list per read), before falling back to {@link #connections}. */
+    final Deque<List<StoredConnection>> nextConnectionReads = new ArrayDeque<>();
+    int connectionReads;
+    RuntimeException failure;
+
+    @Override
+    public Optional<String> externalId(String externalIdSha256) {
+        if (failure != null) {
+            throw failure;
+        }
+        return Optional.ofNullable(tenants.get(externalIdSha256));
+    }
+
+    @Override
+    public List<StoredConnection> connections(String tenant, String accountId) {
+        connectionReads++;
+        if (!nextConnectionReads.isEmpty()) {
+            return nextConnectionReads.pop();
+        }
+        return connections.getOrDefault(tenant + "/" + accountId, List.of());
+    }
+
+    @Override
+    public Recording record(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
+        writes.add(new Write(eventId, event, owner));
+        if (!scripted.isEmpty()) {
+            return scripted.pop();
+        }
+        return Recording.of(seen.add(eventId) ? Recording.Outcome.RECORDED : Recording.Outcome.DUPLICATE);
+    }
+}
