@@ -21,6 +21,7 @@ from .lambda_runner import FAKE_CREDENTIALS, FunctionSpec, LambdaRunner
 from .moto_server import MotoServer
 
 BUCKET = "acme-costlink-cur"
+EMULATOR_ACCOUNT = "012345678912"
 EXPORT = "CostLink-CUR-Export"
 TABLE_ENV = {"TenantsTable": "COSTLINK_TENANTS_TABLE", "ConnectionsTable": "COSTLINK_CONNECTIONS_TABLE",
              "DeliveriesTable": "COSTLINK_DELIVERIES_TABLE", "EventsTable": "COSTLINK_EVENTS_TABLE"}
@@ -78,6 +79,18 @@ def write_delivery(s3) -> str:
     return manifest_key
 
 
+def deliver(s3, registry_url, external_id):
+    manifest_key = write_delivery(s3)
+    env = json.loads((ROOT / "events" / "env.json").read_text())["DeliveryDetectorFunction"]
+    env.update(COSTLINK_CALLBACK_URL=registry_url, COSTLINK_EXTERNAL_ID=external_id,
+               AWS_ENDPOINT_URL=s3.meta.endpoint_url)
+    event = json.loads((ROOT / "events" / "delivery-cur2.json").read_text())
+    with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"), env=env) as runner:
+        result = runner.invoke(event).json()
+    print(f"== CUR 2.0 delivery {manifest_key}")
+    print(f"   detector: {json.dumps(result['deliveries'])}")
+
+
 def main(argv=None) -> int:
     argparse.ArgumentParser(prog="costlink demo", description=__doc__).parse_args(argv)
     os.environ.update(FAKE_CREDENTIALS)
@@ -94,27 +107,27 @@ def main(argv=None) -> int:
         try:
             external_id = onboard(moto, tables, url.url)
             callback = FunctionSpec.from_template("ConnectionCallbackFunction")
-            for name in ("connection-create.json", "connection-update.json", "connection-delete.json"):
-                event = json.loads((ROOT / "events" / name).read_text())
+            # The stack runs in the account the Lambda emulator gives every function (the detector reports that one),
+            # and the delivery arrives while the connection is ACTIVE: the registry refuses any other (409).
+            physical_id = None
+            for name in ("connection-create.json", "connection-update.json", "delivery", "connection-delete.json"):
+                if name == "delivery":
+                    deliver(s3, url.url, external_id)
+                    continue
+                event = json.loads((ROOT / "events" / name).read_text().replace("111122223333", EMULATOR_ACCOUNT))
                 key = f"responses/{uuid.uuid4()}"
                 event["ResponseURL"] = s3.generate_presigned_url(
                     "put_object", Params={"Bucket": "cfn-responses", "Key": key}, ExpiresIn=3600)
                 event["ResourceProperties"].update(CallbackUrl=url.url, ExternalId=external_id)
+                if physical_id:  # as CloudFormation does: the id the Create answered
+                    event["PhysicalResourceId"] = physical_id
                 with LambdaRunner(callback, env={"AWS_ENDPOINT_URL": moto.endpoint}) as runner:
                     invocation = runner.invoke(event)
                 answer = json.loads(s3.get_object(Bucket="cfn-responses", Key=key)["Body"].read())
                 print(f"== Stack {event['RequestType']} ({name}), {invocation.seconds * 1000:.0f} ms incl. cold start")
+                physical_id = answer["PhysicalResourceId"]
                 print(f"   CloudFormation reads: {answer['Status']}, PhysicalResourceId {answer['PhysicalResourceId']}"
                       + (f", CallbackStatus {answer['Data']['CallbackStatus']}" if answer.get("Data") else ""))
-
-            manifest_key = write_delivery(s3)
-            env = json.loads((ROOT / "events" / "env.json").read_text())["DeliveryDetectorFunction"]
-            env.update(COSTLINK_CALLBACK_URL=url.url, COSTLINK_EXTERNAL_ID=external_id, AWS_ENDPOINT_URL=moto.endpoint)
-            event = json.loads((ROOT / "events" / "delivery-cur2.json").read_text())
-            with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"), env=env) as runner:
-                result = runner.invoke(event).json()
-            print(f"== CUR 2.0 delivery {manifest_key}")
-            print(f"   detector: {json.dumps(result['deliveries'])}")
 
             tenant_hash = hashlib.sha256(external_id.encode()).hexdigest()
             ddb = moto.client("dynamodb")
