@@ -10,11 +10,12 @@ def plan(*args):
 
 
 def test_plan_lists_the_resources_of_a_scenario():
-    result = plan("--scenario", "NewBucketNewExport", "--carbon", "--json")
+    result = plan("--scenario", "NewBucketNewExport", "--carbon", "--focus", "--json")
     assert result.returncode == 0, result.stderr
     created = json.loads(result.stdout)["resources"]
     assert created["Cur2Export"] == "AWS::BCMDataExports::Export"
     assert created["CarbonExport"] == "AWS::BCMDataExports::Export"
+    assert created["FocusExport"] == "AWS::BCMDataExports::Export"
     assert created["BillingBucket"] == "AWS::S3::Bucket"
 
 

@@ -14,13 +14,13 @@ OPT_INS = {
     "EnableTagManagement": "TagManagementPolicy",
     "EnableAutomation": "AutomationPolicy",
 }
-MATRIX = list(itertools.product(ACCOUNT_TYPES, SCENARIOS, ["CUR2", "CUR1"], ["true", "false"],
+MATRIX = list(itertools.product(ACCOUNT_TYPES, SCENARIOS, ["CUR2", "CUR1"], ["true", "false"], ["true", "false"],
                                 itertools.product(["true", "false"], repeat=len(OPT_INS))))
 
 
-def params_of(account, scenario, cur, carbon, opt_ins):
+def params_of(account, scenario, cur, carbon, focus, opt_ins):
     p = {"AccountType": account, "DeploymentScenario": scenario, "CURVersion": cur, "EnableCarbonFootprint": carbon,
-         "DataExportName": "Existing_CUR"}
+         "EnableFocusExport": focus, "DataExportName": "Existing_CUR"}
     p.update(dict(zip(OPT_INS, opt_ins)))
     if account == "Linked":
         p["BucketName"] = ""
@@ -54,6 +54,8 @@ def expected_resources(p):
         expected.add("Cur2Export" if p["CURVersion"] == "CUR2" else "Cur1Report")
         if p["EnableCarbonFootprint"] == "true":
             expected.add("CarbonExport")
+        if p["EnableFocusExport"] == "true":
+            expected.add("FocusExport")
     return expected
 
 
@@ -61,9 +63,9 @@ def consistent(account, scenario):
     return (account == "Linked") == (scenario == "LinkedAccount")
 
 
-@pytest.mark.parametrize("account,scenario,cur,carbon,opt_ins", MATRIX)
-def test_scenario_matrix(template, account, scenario, cur, carbon, opt_ins):
-    stack = Stack(template, {**VALID, **params_of(account, scenario, cur, carbon, opt_ins)})
+@pytest.mark.parametrize("account,scenario,cur,carbon,focus,opt_ins", MATRIX)
+def test_scenario_matrix(template, account, scenario, cur, carbon, focus, opt_ins):
+    stack = Stack(template, {**VALID, **params_of(account, scenario, cur, carbon, focus, opt_ins)})
     errors = stack.validation_errors()
     if not consistent(account, scenario):
         assert errors and errors[0].startswith("ScenarioMatchesAccountType: AccountType and DeploymentScenario disagree")
@@ -76,7 +78,7 @@ def test_scenario_matrix(template, account, scenario, cur, carbon, opt_ins):
 
 
 def test_matrix_covers_every_combination():
-    assert len(MATRIX) == 2 * 4 * 2 * 2 * 16
+    assert len(MATRIX) == 2 * 4 * 2 * 2 * 2 * 16
 
 
 def test_linked_account_gets_the_role_and_core_policy_only(stack):
@@ -95,13 +97,14 @@ def test_linked_account_may_opt_in_to_write_permissions(stack):
 
 def test_existing_export_creates_no_export_and_no_bucket(stack):
     s = stack(DeploymentScenario="ExistingBucketExistingExport", DataExportName="Acme_CUR", EnableCarbonFootprint="true",
-              CarbonFootprintExportName="Acme_Carbon")
+              CarbonFootprintExportName="Acme_Carbon", EnableFocusExport="true", FocusExportName="Acme_FOCUS")
     created_types = {r["Type"] for r in s.resources().values()}
     assert not created_types & {"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::BCMDataExports::Export",
                                 "AWS::CUR::ReportDefinition"}
     out = s.outputs()
     assert out["DataExportName"] == "Acme_CUR" and out["CarbonExportName"] == "Acme_Carbon"
-    assert "DataExportArn" not in out and "CarbonExportArn" not in out
+    assert out["FocusExportName"] == "Acme_FOCUS" and out["FocusPrefix"] == "reports"
+    assert "DataExportArn" not in out and "CarbonExportArn" not in out and "FocusExportArn" not in out
     assert out["CurPrefix"] == "reports"
 
 
@@ -165,7 +168,9 @@ def test_callback_runs_after_everything_it_reports(stack):
     assert s.rendered_resources()["ConnectionReady"]["Metadata"] == {
         "Core": "<CorePolicy>", "BucketRead": "<CurBucketReadPolicy>", "EC2StartStop": "none",
         "CommitmentPurchase": "none", "TagManagement": "none", "Automation": "<AutomationPolicy>",
-        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>"}
+        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>", "Focus": "none"}
+    s = stack(EnableFocusExport="true")
+    assert s.rendered_resources()["ConnectionReady"]["Metadata"]["Focus"] == "<FocusExport>"
 
 
 def test_callback_function_has_least_privilege(stack):
@@ -242,3 +247,24 @@ def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
         "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
         "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
         "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}
+
+
+def test_focus_export_outputs_and_callback_facts(stack):
+    s = stack(EnableFocusExport="true")
+    out = s.outputs()
+    assert (out["FocusExportName"], out["FocusExportArn"], out["FocusPrefix"]) == (
+        "CostLink-FOCUS-Export", "<FocusExport.ExportArn>", "reports/focus")
+    props = s.rendered_resources()["ConnectionCallback"]["Properties"]
+    assert (props["FocusExportName"], props["FocusExportArn"], props["FocusPrefix"]) == (
+        "CostLink-FOCUS-Export", "<FocusExport.ExportArn>", "reports/focus")
+    named = stack(EnableFocusExport="true", FocusExportName="Acme_FOCUS").outputs()
+    assert named["FocusExportName"] == "Acme_FOCUS"
+    off = stack().rendered_resources()["ConnectionCallback"]["Properties"]
+    assert not {"FocusExportName", "FocusExportArn", "FocusPrefix"} & set(off)
+    assert not {"FocusExportName", "FocusExportArn", "FocusPrefix"} & set(stack().outputs())
+
+
+def test_linked_account_ignores_the_focus_option(stack):
+    s = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="", EnableFocusExport="true")
+    assert s.validation_errors() == [] and "FocusExport" not in s.resources()
+    assert "FocusExportName" not in s.rendered_resources()["ConnectionCallback"]["Properties"]

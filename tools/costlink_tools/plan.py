@@ -70,6 +70,7 @@ def parse_args(argv=None):
                             "LinkedAccount"])
     p.add_argument("--cur-version", default="CUR2", choices=["CUR2", "CUR1"])
     p.add_argument("--carbon", action="store_true", help="enable the carbon footprint export")
+    p.add_argument("--focus", action="store_true", help="enable the FOCUS 1.0 export")
     p.add_argument("--opt-in", action="append", default=[], choices=sorted(OPT_INS),
                    help="grant an optional write permission set (repeatable)")
     p.add_argument("--bucket", default="acme-costlink-cur")
@@ -84,6 +85,7 @@ def build_stack(args) -> Stack:
     linked = args.scenario == "LinkedAccount"
     params = {**EXAMPLE, "AccountType": "Linked" if linked else "Root", "DeploymentScenario": args.scenario,
               "CURVersion": args.cur_version, "EnableCarbonFootprint": str(args.carbon).lower(),
+              "EnableFocusExport": str(args.focus).lower(),
               "BucketName": "" if linked else args.bucket}
     if args.scenario == "ExistingBucketExistingExport":
         params["DataExportName"] = "Existing_CUR_Export"
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
     shown = {k: v for k, v in stack.resolved_parameters().items() if k != "ExternalId"}
     print(f"Connection stack plan ({args.region}, example account {stack.account_id}, vendor {shown['VendorAccountId']})")
     print("  " + " ".join(f"{k}={shown[k]}" for k in ("AccountType", "DeploymentScenario", "CURVersion",
-                                                         "EnableCarbonFootprint")))
+                                                         "EnableCarbonFootprint", "EnableFocusExport")))
     print(f"\nCreates {len(resources)} resources:")
     width = max(len(n) for n in [*resources, *outputs])
     for name, res in resources.items():
