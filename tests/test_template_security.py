@@ -41,6 +41,17 @@ def test_external_id_never_leaves_the_trust_policy(template, stack):
     assert holders == ["VendorRole", "DeliveryDetectorFunction", "ConnectionCallback"]
 
 
+
+def test_external_id_reaches_member_accounts_only_through_the_stackset(stack):
+    s = stack(OrganizationTargets="r-ab12")
+    holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
+    assert holders == ["VendorRole", "MemberRoleStackSet", "DeliveryDetectorFunction", "ConnectionCallback"]
+    params = s.rendered_resources()["MemberRoleStackSet"]["Properties"]["Parameters"]
+    # A parameter of the member template, which declares it NoEcho: never part of the template body or an output.
+    assert [p["ParameterKey"] for p in params if p["ParameterValue"] == "ext-Secret_9f8e7d6c5b4a"] == ["ExternalId"]
+    assert "ext-Secret_9f8e7d6c5b4a" not in repr(s.outputs())
+
+
 def test_billing_bucket_is_private_versioned_encrypted_and_retained(stack):
     res = stack().template["Resources"]["BillingBucket"]
     assert res["DeletionPolicy"] == "Retain" and res["UpdateReplacePolicy"] == "Retain"
