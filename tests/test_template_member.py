@@ -225,7 +225,6 @@ def test_stackset_properties_follow_the_resource_schema(stack, params):
     schema = resource_schema("AWS::CloudFormation::StackSet")
     jsonschema.validate(props, schema)
     assert set(schema["required"]) <= set(props)
-    # Write-only properties CloudFormation cannot read back are the ones we set from parameters only.
     assert set(props) <= set(schema["properties"])
 
 

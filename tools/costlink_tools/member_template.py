@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="costlink member-template", description=__doc__.strip().splitlines()[0])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a committed copy is stale")
     args = p.parse_args(argv)
-    member_text, template_text = generate()
+    member_text, template_text = generate(TEMPLATE)
     stale = [path.name for path, text in ((MEMBER, member_text), (TEMPLATE, template_text))
              if not path.exists() or path.read_text() != text]
     if args.check:
