@@ -215,11 +215,15 @@ INTEGER_PREFERENCES = ("FailureTolerancePercentage", "MaxConcurrentPercentage")
 
 @pytest.mark.parametrize("params", [
     {"OrganizationTargets": "r-ab12"},
+    {"OrganizationTargets": "r-ab12", "ResourcePrefix": "A" + "b-" * 15 + "c"},  # the longest prefix: 32 characters
     {"OrganizationTargets": "ou-ab12-cdef3456,ou-ab12-99999999", "OrganizationDeploymentAccount": "DelegatedAdministrator",
      "OrganizationFailureTolerancePercentage": "0", "OrganizationMaxConcurrentPercentage": "100"},
 ])
-def test_stackset_properties_follow_the_resource_schema(stack, params):
+def test_stackset_properties_follow_the_resource_schema(stack, member, params):
     props = stack(**params).rendered_resources()["MemberRoleStackSet"]["Properties"]
+    # The member template accepts what the StackSet passes (the role name within IAM's 64 characters).
+    assert member_stack(member, **{p["ParameterKey"]: p["ParameterValue"] for p in props["Parameters"]}
+                        ).validation_errors() == []
     # CloudFormation turns the String parameters' digits into the integers the schema asks for.
     props["OperationPreferences"] = {k: int(v) if k in INTEGER_PREFERENCES else v
                                      for k, v in props["OperationPreferences"].items()}
