@@ -88,3 +88,63 @@ def test_missing_vendor_values(template):
     from costlink_tools.cfn_model import Stack
     assert Stack(template, {}).validation_errors() == [
         "Parameters: ['CallbackUrl', 'ExternalId', 'VendorAccountId'] must have values"]
+
+
+@pytest.mark.parametrize("good", ["r-ab12", "ou-ab12-cdef3456", "ou-ab12-cdef3456,ou-ab12-99999999,r-ab12",
+                                  "ou-" + "a" * 32 + "-" + "b" * 32])
+def test_organisation_targets_are_ou_or_root_ids(stack, good):
+    assert stack(OrganizationTargets=good).validation_errors() == []
+
+
+@pytest.mark.parametrize("bad", [
+    "ou-ab12-cdef3456, r-ab12",          # a space after the comma
+    "ou-ab12-cdef3456,",                 # trailing comma
+    ",r-ab12",
+    "OU-AB12-CDEF3456",                  # ids are lower case
+    "ou-ab1-cdef3456",                   # root part shorter than 4
+    "ou-ab12-cdef345",                   # OU part shorter than 8
+    "123456789012",                      # an account id is not a target
+    "r-ab12;r-cd34",
+])
+def test_malformed_organisation_targets(stack, bad):
+    assert only_error(stack, OrganizationTargets=bad) == (
+        "Parameter 'OrganizationTargets' failed to satisfy constraint: must be empty, or OU ids (ou-xxxx-yyyyyyyy) "
+        "and/or the root id (r-xxxx), separated by commas without spaces.")
+
+
+def test_organisation_target_pattern_is_the_apis(template):
+    # botocore's OrganizationalUnitId pattern, element by element.
+    import gzip
+    import json
+    import re
+    from pathlib import Path
+
+    import botocore
+    model = json.loads(gzip.open(next((Path(botocore.__file__).parent / "data" / "cloudformation").glob(
+        "*/service-2.json.gz"))).read())
+    element = model["shapes"]["OrganizationalUnitId"]["pattern"].strip("^$")
+    assert template["Parameters"]["OrganizationTargets"]["AllowedPattern"] == f"^$|^{element}(,{element})*$"
+
+
+@pytest.mark.parametrize("value,ok", [("0", True), ("10", True), ("100", True), ("101", False), ("-1", False),
+                                      ("1.5", False), ("", False), ("010", False), ("ten", False)])
+def test_failure_tolerance_is_a_whole_percentage(stack, value, ok):
+    errors = stack(OrganizationTargets="r-ab12", OrganizationFailureTolerancePercentage=value).validation_errors()
+    assert errors == ([] if ok else [
+        "Parameter 'OrganizationFailureTolerancePercentage' failed to satisfy constraint: must be a whole number from "
+        "0 to 100."])
+
+
+@pytest.mark.parametrize("value,ok", [("1", True), ("25", True), ("100", True), ("0", False), ("101", False),
+                                      ("", False), ("50%", False)])
+def test_max_concurrency_is_a_whole_percentage_of_at_least_one(stack, value, ok):
+    # The API's MaxConcurrentPercentage minimum is 1 (botocore), although the resource schema says 0.
+    errors = stack(OrganizationTargets="r-ab12", OrganizationMaxConcurrentPercentage=value).validation_errors()
+    assert errors == ([] if ok else [
+        "Parameter 'OrganizationMaxConcurrentPercentage' failed to satisfy constraint: must be a whole number from "
+        "1 to 100."])
+
+
+def test_unknown_deployment_account(stack):
+    assert only_error(stack, OrganizationDeploymentAccount="Payer") == (
+        "Parameter 'OrganizationDeploymentAccount' must be one of AllowedValues")

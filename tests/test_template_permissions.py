@@ -20,7 +20,7 @@ POLICY_OF_SET = {
     "automation": "AutomationPolicy",
 }
 ALL_ON = {"EnableEC2StartStop": "true", "EnableCommitmentPurchase": "true", "EnableTagManagement": "true",
-          "EnableAutomation": "true", "EnableCarbonFootprint": "true"}
+          "EnableAutomation": "true", "EnableCarbonFootprint": "true", "EnableFocusExport": "true"}
 
 # Actions of `core` that the database does not classify as List or Read, each with the reason it stays.
 WRITE_LEVEL_EXCEPTIONS = {
@@ -89,7 +89,8 @@ def test_bucket_read_is_limited_to_the_bucket_and_its_report_prefixes(stack):
     statements = {st["Sid"]: st for st in policy_statements(s, "CurBucketReadPolicy")}
     assert statements["CURListBucket"]["Resource"] == "arn:aws:s3:::acme-costlink-cur"
     assert statements["CURReadReports"]["Resource"] == [
-        "arn:aws:s3:::acme-costlink-cur/reports/cur2/*", "arn:aws:s3:::acme-costlink-cur/reports/carbon-footprint/*"]
+        "arn:aws:s3:::acme-costlink-cur/reports/cur2/*", "arn:aws:s3:::acme-costlink-cur/reports/carbon-footprint/*",
+        "arn:aws:s3:::acme-costlink-cur/reports/focus/*"]
     s = stack(CURVersion="CUR1")
     assert {st["Sid"]: st for st in policy_statements(s, "CurBucketReadPolicy")}["CURReadReports"]["Resource"] == [
         "arn:aws:s3:::acme-costlink-cur/reports/cur1/*"]

@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from conftest import VALID
+from conftest import ROOT, VALID
 from costlink_tools.cfn_model import Stack
 
 ACCOUNT_TYPES = ["Root", "Linked"]
@@ -14,19 +14,31 @@ OPT_INS = {
     "EnableTagManagement": "TagManagementPolicy",
     "EnableAutomation": "AutomationPolicy",
 }
-MATRIX = list(itertools.product(ACCOUNT_TYPES, SCENARIOS, ["CUR2", "CUR1"], ["true", "false"],
-                                itertools.product(["true", "false"], repeat=len(OPT_INS))))
+TARGETS = "ou-ab12-cdef3456,r-ab12"
+# Organisation option: (OrganizationTargets, OrganizationDeploymentAccount); the deployer matters only with targets.
+ORGANISATION = list(itertools.product(["", TARGETS], ["ManagementAccount", "DelegatedAdministrator"]))
+MATRIX = list(itertools.product(ACCOUNT_TYPES, SCENARIOS, ["CUR2", "CUR1"], ["true", "false"], ["true", "false"],
+                                itertools.product(["true", "false"], repeat=len(OPT_INS)), ORGANISATION))
 
 
-def params_of(account, scenario, cur, carbon, opt_ins):
+def params_of(account, scenario, cur, carbon, focus, opt_ins, organisation=("", "ManagementAccount")):
     p = {"AccountType": account, "DeploymentScenario": scenario, "CURVersion": cur, "EnableCarbonFootprint": carbon,
-         "DataExportName": "Existing_CUR"}
+         "EnableFocusExport": focus, "DataExportName": "Existing_CUR", "OrganizationTargets": organisation[0],
+         "OrganizationDeploymentAccount": organisation[1]}
     p.update(dict(zip(OPT_INS, opt_ins)))
     if account == "Linked":
         p["BucketName"] = ""
     return p
 
 
+MEMBER_SETS = {"EnableEC2StartStop": "ec2-start-stop", "EnableCommitmentPurchase": "commitment-purchase",
+               "EnableTagManagement": "tag-management", "EnableAutomation": "automation"}
+ORGANISATION_FACTS = {"OrganizationTargets", "OrganizationDeploymentAccount", "MemberStackSetId", "MemberRoleName",
+                      "MemberPermissionSets"}
+ORGANISATION_REFUSED = (
+    "OrganizationTargetsOnlyFromARootAccount: OrganizationTargets is for a Root account's stack (in the management "
+    "account or a StackSets delegated administrator), which deploys the member role to the organisation's accounts: "
+    "leave it empty for a Linked account.")
 # Root accounts watch their deliveries.
 DETECTOR = {"DeliveryDetectorLogs", "DeliveryFailures", "DeliveryFailuresPolicy", "DeliveryDetectorRole",
             "DeliveryDetectorFunction"}
@@ -54,6 +66,10 @@ def expected_resources(p):
         expected.add("Cur2Export" if p["CURVersion"] == "CUR2" else "Cur1Report")
         if p["EnableCarbonFootprint"] == "true":
             expected.add("CarbonExport")
+        if p["EnableFocusExport"] == "true":
+            expected.add("FocusExport")
+    if root and p["OrganizationTargets"]:
+        expected.add("MemberRoleStackSet")
     return expected
 
 
@@ -61,22 +77,38 @@ def consistent(account, scenario):
     return (account == "Linked") == (scenario == "LinkedAccount")
 
 
-@pytest.mark.parametrize("account,scenario,cur,carbon,opt_ins", MATRIX)
-def test_scenario_matrix(template, account, scenario, cur, carbon, opt_ins):
-    stack = Stack(template, {**VALID, **params_of(account, scenario, cur, carbon, opt_ins)})
+@pytest.mark.parametrize("account,scenario,cur,carbon,focus,opt_ins,organisation", MATRIX)
+def test_scenario_matrix(template, account, scenario, cur, carbon, focus, opt_ins, organisation):
+    stack = Stack(template, {**VALID, **params_of(account, scenario, cur, carbon, focus, opt_ins, organisation)})
     errors = stack.validation_errors()
     if not consistent(account, scenario):
         assert errors and errors[0].startswith("ScenarioMatchesAccountType: AccountType and DeploymentScenario disagree")
         return
+    if account == "Linked" and organisation[0]:
+        assert errors == [ORGANISATION_REFUSED]
+        return
     assert errors == []
     assert set(stack.resources()) == expected_resources(stack.parameters)
     # Every Ref, GetAtt, Sub and DependsOn of what is created points at something that is created too.
-    stack.rendered_resources()
-    stack.outputs()
+    rendered = stack.rendered_resources()
+    outputs = stack.outputs()
+    callback = rendered["ConnectionCallback"]["Properties"]
+    if "MemberRoleStackSet" in rendered:
+        stack_set = rendered["MemberRoleStackSet"]["Properties"]
+        assert stack_set["CallAs"] == ("DELEGATED_ADMIN" if organisation[1] == "DelegatedAdministrator" else "SELF")
+        passed = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+        assert {k: passed[k] for k in OPT_INS} == {k: stack.parameters[k] for k in OPT_INS}
+        sets = ["core"] + [name for param, name in MEMBER_SETS.items() if stack.parameters[param] == "true"]
+        assert callback["MemberPermissionSets"] == ",".join(sets)
+        assert callback["MemberRoleName"] == outputs["MemberRoleName"] == passed["RoleName"]
+        assert callback["OrganizationTargets"] == TARGETS
+    else:
+        assert not set(callback) & ORGANISATION_FACTS
+        assert not {"MemberRoleName", "MemberStackSetId"} & set(outputs)
 
 
 def test_matrix_covers_every_combination():
-    assert len(MATRIX) == 2 * 4 * 2 * 2 * 16
+    assert len(MATRIX) == 2 * 4 * 2 * 2 * 2 * 16 * 4
 
 
 def test_linked_account_gets_the_role_and_core_policy_only(stack):
@@ -95,13 +127,14 @@ def test_linked_account_may_opt_in_to_write_permissions(stack):
 
 def test_existing_export_creates_no_export_and_no_bucket(stack):
     s = stack(DeploymentScenario="ExistingBucketExistingExport", DataExportName="Acme_CUR", EnableCarbonFootprint="true",
-              CarbonFootprintExportName="Acme_Carbon")
+              CarbonFootprintExportName="Acme_Carbon", EnableFocusExport="true", FocusExportName="Acme_FOCUS")
     created_types = {r["Type"] for r in s.resources().values()}
     assert not created_types & {"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::BCMDataExports::Export",
                                 "AWS::CUR::ReportDefinition"}
     out = s.outputs()
     assert out["DataExportName"] == "Acme_CUR" and out["CarbonExportName"] == "Acme_Carbon"
-    assert "DataExportArn" not in out and "CarbonExportArn" not in out
+    assert out["FocusExportName"] == "Acme_FOCUS" and out["FocusPrefix"] == "reports"
+    assert "DataExportArn" not in out and "CarbonExportArn" not in out and "FocusExportArn" not in out
     assert out["CurPrefix"] == "reports"
 
 
@@ -165,7 +198,10 @@ def test_callback_runs_after_everything_it_reports(stack):
     assert s.rendered_resources()["ConnectionReady"]["Metadata"] == {
         "Core": "<CorePolicy>", "BucketRead": "<CurBucketReadPolicy>", "EC2StartStop": "none",
         "CommitmentPurchase": "none", "TagManagement": "none", "Automation": "<AutomationPolicy>",
-        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>"}
+        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>", "Focus": "none", "MemberRoles": "none"}
+    s = stack(EnableFocusExport="true", OrganizationTargets="r-ab12")
+    assert s.rendered_resources()["ConnectionReady"]["Metadata"]["Focus"] == "<FocusExport>"
+    assert s.rendered_resources()["ConnectionReady"]["Metadata"]["MemberRoles"] == "<MemberRoleStackSet>"
 
 
 def test_callback_function_has_least_privilege(stack):
@@ -242,3 +278,85 @@ def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
         "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
         "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
         "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}
+
+
+def test_focus_export_outputs_and_callback_facts(stack):
+    s = stack(EnableFocusExport="true")
+    out = s.outputs()
+    assert (out["FocusExportName"], out["FocusExportArn"], out["FocusPrefix"]) == (
+        "CostLink-FOCUS-Export", "<FocusExport.ExportArn>", "reports/focus")
+    props = s.rendered_resources()["ConnectionCallback"]["Properties"]
+    assert (props["FocusExportName"], props["FocusExportArn"], props["FocusPrefix"]) == (
+        "CostLink-FOCUS-Export", "<FocusExport.ExportArn>", "reports/focus")
+    named = stack(EnableFocusExport="true", FocusExportName="Acme_FOCUS").outputs()
+    assert named["FocusExportName"] == "Acme_FOCUS"
+    off = stack().rendered_resources()["ConnectionCallback"]["Properties"]
+    assert not {"FocusExportName", "FocusExportArn", "FocusPrefix"} & set(off)
+    assert not {"FocusExportName", "FocusExportArn", "FocusPrefix"} & set(stack().outputs())
+
+
+def test_linked_account_ignores_the_focus_option(stack):
+    s = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="", EnableFocusExport="true")
+    assert s.validation_errors() == [] and "FocusExport" not in s.resources()
+    assert "FocusExportName" not in s.rendered_resources()["ConnectionCallback"]["Properties"]
+
+
+def test_organisation_option_creates_a_service_managed_stackset(stack):
+    s = stack(OrganizationTargets=TARGETS, EnableTagManagement="true")
+    props = s.rendered_resources()["MemberRoleStackSet"]["Properties"]
+    body = props.pop("TemplateBody")
+    assert body == (ROOT / "member-role.yaml").read_text()
+    assert props == {
+        "StackSetName": "CostLink-MemberRoles",
+        "Description": "CostLink member role (read-only, assumable only by the vendor with the ExternalId) in every "
+                       "target account",
+        "PermissionModel": "SERVICE_MANAGED",
+        "CallAs": "SELF",
+        "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
+        "ManagedExecution": {"Active": True},
+        "OperationPreferences": {"ConcurrencyMode": "SOFT_FAILURE_TOLERANCE", "FailureTolerancePercentage": "10",
+                                 "MaxConcurrentPercentage": "25"},
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "StackInstancesGroup": [{"DeploymentTargets": {"OrganizationalUnitIds": ["ou-ab12-cdef3456", "r-ab12"]},
+                                 "Regions": ["us-east-1"]}],
+        "Parameters": [
+            {"ParameterKey": "VendorAccountId", "ParameterValue": "999988887777"},
+            {"ParameterKey": "ExternalId", "ParameterValue": "ext-Secret_9f8e7d6c5b4a"},
+            {"ParameterKey": "ResourcePrefix", "ParameterValue": "CostLink"},
+            {"ParameterKey": "RoleName", "ParameterValue": "CostLink-MemberReadAccess"},
+            {"ParameterKey": "EnableEC2StartStop", "ParameterValue": "false"},
+            {"ParameterKey": "EnableCommitmentPurchase", "ParameterValue": "false"},
+            {"ParameterKey": "EnableTagManagement", "ParameterValue": "true"},
+            {"ParameterKey": "EnableAutomation", "ParameterValue": "false"},
+        ],
+    }
+
+
+def test_delegated_administrator_calls_as_delegated_admin(stack):
+    s = stack(OrganizationTargets="r-ab12", OrganizationDeploymentAccount="DelegatedAdministrator",
+              OrganizationFailureTolerancePercentage="0", OrganizationMaxConcurrentPercentage="100")
+    props = s.rendered_resources()["MemberRoleStackSet"]["Properties"]
+    assert props["CallAs"] == "DELEGATED_ADMIN"
+    assert props["OperationPreferences"]["FailureTolerancePercentage"] == "0"
+    assert props["OperationPreferences"]["MaxConcurrentPercentage"] == "100"
+    callback = s.rendered_resources()["ConnectionCallback"]["Properties"]
+    assert callback["OrganizationDeploymentAccount"] == "DelegatedAdministrator"
+
+
+def test_linked_account_with_organisation_targets_is_refused(stack):
+    s = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="", OrganizationTargets="r-ab12")
+    assert s.validation_errors() == [ORGANISATION_REFUSED]
+
+
+def test_organisation_facts_reach_the_callback_and_the_outputs(stack):
+    s = stack(OrganizationTargets=TARGETS, ResourcePrefix="Acme", EnableEC2StartStop="true", EnableAutomation="true")
+    callback = s.rendered_resources()["ConnectionCallback"]["Properties"]
+    assert {k: callback[k] for k in ORGANISATION_FACTS} == {
+        "OrganizationTargets": TARGETS, "OrganizationDeploymentAccount": "ManagementAccount",
+        "MemberStackSetId": "<MemberRoleStackSet>", "MemberRoleName": "Acme-MemberReadAccess",
+        "MemberPermissionSets": "core,ec2-start-stop,automation"}
+    # The payer's own role keeps its bucket read; members never get it.
+    assert callback["PermissionSets"] == "core,cur-bucket-read,ec2-start-stop,automation"
+    out = s.outputs()
+    assert (out["MemberStackSetId"], out["MemberRoleName"]) == ("<MemberRoleStackSet>", "Acme-MemberReadAccess")
+    assert s.rendered_resources()["MemberRoleStackSet"]["Properties"]["StackSetName"] == "Acme-MemberRoles"

@@ -1,5 +1,7 @@
 """What a customer's security reviewer reads line by line."""
+import json
 import re
+from pathlib import Path
 
 from conftest import ROOT, SHARED
 
@@ -37,6 +39,17 @@ def test_external_id_never_leaves_the_trust_policy(template, stack):
     # The trust policy, and the two functions that sign with it (the callback's properties reach only its event;
     # the detector's environment is encrypted at rest and never logged).
     assert holders == ["VendorRole", "DeliveryDetectorFunction", "ConnectionCallback"]
+
+
+
+def test_external_id_reaches_member_accounts_only_through_the_stackset(stack):
+    s = stack(OrganizationTargets="r-ab12")
+    holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
+    assert holders == ["VendorRole", "MemberRoleStackSet", "DeliveryDetectorFunction", "ConnectionCallback"]
+    params = s.rendered_resources()["MemberRoleStackSet"]["Properties"]["Parameters"]
+    # A parameter of the member template, which declares it NoEcho: never part of the template body or an output.
+    assert [p["ParameterKey"] for p in params if p["ParameterValue"] == "ext-Secret_9f8e7d6c5b4a"] == ["ExternalId"]
+    assert "ext-Secret_9f8e7d6c5b4a" not in repr(s.outputs())
 
 
 def test_billing_bucket_is_private_versioned_encrypted_and_retained(stack):
@@ -122,3 +135,57 @@ def test_every_parameter_has_a_label_and_a_group(template):
     grouped = [p for g in meta["ParameterGroups"] for p in g["Parameters"]]
     assert sorted(grouped) == sorted(template["Parameters"]) and len(grouped) == len(set(grouped))
     assert set(meta["ParameterLabels"]) == set(template["Parameters"])
+
+
+# FOCUS 1.0 with AWS columns, as the Data Exports table dictionary lists them:
+# https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-focus-1-0-aws-columns.html
+FOCUS_1_0_AWS_COLUMNS = [
+    "AvailabilityZone", "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd",
+    "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd",
+    "ChargePeriodStart", "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName",
+    "CommitmentDiscountStatus", "CommitmentDiscountType", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
+    "ContractedUnitPrice", "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
+    "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId",
+    "ResourceName", "ResourceType", "ServiceCategory", "ServiceName", "SkuId", "SkuPriceId", "SubAccountId",
+    "SubAccountName", "Tags", "x_CostCategories", "x_Discounts", "x_Operation", "x_ServiceCode", "x_UsageType",
+]
+
+
+def test_focus_export_selects_every_documented_column_of_focus_1_0_aws(stack):
+    export = stack(EnableFocusExport="true").rendered_resources()["FocusExport"]["Properties"]["Export"]
+    query = export["DataQuery"]["QueryStatement"]
+    match = re.fullmatch(r"SELECT (.+) FROM FOCUS_1_0_AWS", query)
+    assert match, query
+    assert match.group(1).split(", ") == FOCUS_1_0_AWS_COLUMNS
+    assert export["DataQuery"]["TableConfigurations"] == {}
+    assert export["RefreshCadence"] == {"Frequency": "SYNCHRONOUS"}
+    assert export["Name"] == "CostLink-FOCUS-Export"
+    assert export["DestinationConfigurations"]["S3Destination"] == {
+        "S3Bucket": "acme-costlink-cur", "S3Prefix": "reports/focus", "S3Region": "us-east-1",
+        "S3OutputConfigurations": {"Overwrite": "OVERWRITE_REPORT", "Format": "PARQUET", "Compression": "PARQUET",
+                                   "OutputType": "CUSTOM"}}
+    assert "https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-focus-1-0-aws-columns.html" in (
+        ROOT / "template.yaml").read_text()
+
+
+def test_focus_export_waits_for_the_bucket_policy_and_is_in_its_own_prefix(stack):
+    s = stack(EnableFocusExport="true", EnableCarbonFootprint="true")
+    assert s.template["Resources"]["FocusExport"]["DependsOn"] == "BillingBucketReady"
+    prefixes = [r["Properties"]["Export"]["DestinationConfigurations"]["S3Destination"]["S3Prefix"]
+                for r in s.rendered_resources().values() if r["Type"] == "AWS::BCMDataExports::Export"]
+    assert sorted(prefixes) == ["reports/carbon-footprint", "reports/cur2", "reports/focus"]
+
+
+def test_data_export_names_follow_the_bcm_data_exports_pattern(template):
+    # The Export.Name pattern of the AWS::BCMDataExports::Export resource schema shipped with cfn-lint.
+    import cfnlint
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    provider = json.loads((schemas / "providers" / "us-east-1.json").read_text())["AWS::BCMDataExports::Export"]
+    schema = json.loads((schemas / "resources" / f"{provider}.json").read_text())
+    name_pattern = schema["definitions"]["Export"]["properties"]["Name"]["pattern"]
+    for param in ("CarbonFootprintExportName", "FocusExportName"):
+        allowed = template["Parameters"][param]["AllowedPattern"]
+        for candidate in ("Acme_Carbon-1", "a" * 128, "Acme.Carbon", "Acme(1)", "Acme*", "it's", "Acme!"):
+            accepted = re.fullmatch(allowed, candidate) is not None
+            assert accepted == (re.fullmatch(name_pattern, candidate) is not None and len(candidate) <= 128), (
+                param, candidate)

@@ -6,6 +6,7 @@ COMMANDS = {
     "invoke": "costlink_tools.invoke",
     "demo": "costlink_tools.demo",
     "tenant": "costlink_tools.tenant",
+    "member-template": "costlink_tools.member_template",
 }
 
 
@@ -14,7 +15,7 @@ def main() -> int:
         print("usage: costlink <command> [options]\n\ncommands:")
         for name, module in COMMANDS.items():
             doc = __import__(module, fromlist=["__doc__"]).__doc__.strip().splitlines()[0]
-            print(f"  {name:<8} {doc}")
+            print(f"  {name:<16} {doc}")
         return 0 if len(sys.argv) >= 2 and sys.argv[1] in ("-h", "--help") else 2
     module = __import__(COMMANDS[sys.argv[1]], fromlist=["main"])
     return module.main(sys.argv[2:])

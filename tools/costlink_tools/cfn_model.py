@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode
+from cfnlint.decode import decode, decode_str
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_VALUE = object()
@@ -144,7 +144,12 @@ class Stack:
             return f"<{target[0]}.{target[1]}>"
         if fn == "Fn::Join":
             return str(arg[0]).join(str(v) for v in self.value(arg[1]))
-        if fn in ("Fn::Select", "Fn::Split", "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr"):
+        if fn == "Fn::Split":
+            source = self.value(arg[1])
+            if not isinstance(source, str) or source.startswith("<"):
+                raise TemplateError(f"Fn::Split of {source!r} is not modelled")
+            return source.split(arg[0])
+        if fn in ("Fn::Select", "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr"):
             raise TemplateError(f"{fn} is not modelled")
         out = {fn: self.value(arg)}
         return {k: v for k, v in out.items() if v is not NO_VALUE}
@@ -192,3 +197,14 @@ class Stack:
             name: self.value(out["Value"]) for name, out in self.template.get("Outputs", {}).items()
             if "Condition" not in out or self.condition(out["Condition"])
         }
+
+    def stack_set_instance(self, logical_id: str, account_id: str, group: int = 0) -> "Stack":
+        """The stack a created StackSet makes in one target account: its TemplateBody with its Parameters, in the first
+        Region of its instance group."""
+        props = self.rendered_resources()[logical_id]["Properties"]
+        template, matches = decode_str(str(props["TemplateBody"]))
+        if matches:
+            raise TemplateError(f"{logical_id}'s TemplateBody does not parse: {matches}")
+        params = {p["ParameterKey"]: p["ParameterValue"] for p in props.get("Parameters", [])}
+        region = props["StackInstancesGroup"][group]["Regions"][0]
+        return Stack(template, params, region=region, account_id=account_id, partition=self.partition)
