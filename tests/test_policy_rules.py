@@ -249,3 +249,12 @@ def test_toolchain_needs_no_cargo_once_cfn_guard_is_built(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"CFN_GUARD={root}/.venv/cfn-guard/bin/cfn-guard" in result.stdout
     assert result.stderr == ""
+
+
+def test_the_member_template_breaks_no_rule_and_its_trust_is_judged():
+    # member-role.yaml is plain CloudFormation (no transform): what the StackSet deploys into every member account.
+    report, result = validate(ROOT / "member-role.yaml")
+    assert failed(report) == [], findings(report)
+    assert result.returncode == 0
+    decided = set(report["compliant"])
+    assert {"cross_account_trust_requires_external_id", "no_allow_of_every_action"} <= decided, decided
