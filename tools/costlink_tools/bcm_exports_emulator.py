@@ -5,8 +5,11 @@ AWSBillingAndCostManagementDataExports and AWSOrigamiServiceGatewayService; ISO-
 bcm-data-exports model declares them; errors as `__type` plus the error shape's members, with `x-amzn-ErrorType`),
 so the real SDK clients (boto3, AWS SDK for Java v2) talk to them unmodified.
 
-Covered: GetExport, ListExports, ListExecutions, GetExecution (ResourceNotFoundException for an unknown export or
-execution, ValidationException for a missing ExportArn or a bad NextToken); DescribeReportDefinitions. Any other
+Covered: CreateExport, DeleteExport, GetExport, ListExports, ListExecutions, GetExecution (ResourceNotFoundException for
+an unknown export or execution, ValidationException for a missing ExportArn, a bad name or a bad NextToken,
+ServiceQuotaExceededException beyond the documented 5 CUR 2.0 and 2 carbon exports per account);
+PutReportDefinition, DeleteReportDefinition, DescribeReportDefinitions. An export or report is created in the account
+that owns the calling access key when the emulator was told it (`accounts`), else in `default_account`. Any other
 operation is a 400 UnknownOperationException; an unexpected failure is the service's 500 fault. Signed requests are
 accepted without verifying their SigV4 signatures. Tests configure the services in Python: add exports, executions
 and reports, or make the next calls of an operation fail with ThrottlingException to exercise retries.
@@ -14,6 +17,7 @@ and reports, or make the next calls of an operation fail with ThrottlingExceptio
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -62,8 +66,11 @@ class _Export:
     created: datetime
     refreshed: datetime
     executions: list[_Execution] = field(default_factory=list)
+    definition: dict | None = None  # the Export a CreateExport request gave, as given
 
     def body(self) -> dict:
+        if self.definition:
+            return {**self.definition, "ExportArn": self.arn}
         return {"ExportArn": self.arn, "Name": self.name,
                 "DataQuery": {"QueryStatement": f"SELECT * FROM {self.table}", "TableConfigurations": {}},
                 "DestinationConfigurations": {"S3Destination": {
@@ -95,8 +102,11 @@ class _Json11Service:
     target_prefix = ""
     internal_error = ""  # the model's fault shape, answered with HTTP 500 when a handler fails unexpectedly
 
-    def __init__(self):
+    def __init__(self, default_account: str = "111122223333"):
         self.calls: list[str] = []
+        self.default_account = default_account
+        self.accounts: dict[str, str] = {}  # access key id -> account, for the operations that create
+        self._caller = threading.local()
         self._throttles: dict[str, int] = {}
         self._lock = threading.Lock()
         service = self
@@ -109,6 +119,8 @@ class _Json11Service:
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                key = re.search(r"Credential=([^/,\s]+)/", self.headers.get("Authorization", ""))
+                service._caller.account = service.accounts.get(key.group(1) if key else "", service.default_account)
                 try:
                     status, payload, headers = 200, service.handle(self.headers.get("X-Amz-Target", ""), raw), {}
                 except ServiceError as e:
@@ -171,6 +183,10 @@ class _Json11Service:
         except Exception as e:
             raise ServiceError(self.internal_error, f"{operation} failed: {e!r}", status=500) from e
 
+    @property
+    def caller_account(self) -> str:
+        return getattr(self._caller, "account", self.default_account)
+
     @staticmethod
     def _page(items: list, request: dict, key: str, default_size: int) -> dict:
         token = request.get("NextToken") or "0"
@@ -188,14 +204,19 @@ class BcmExportsEmulator(_Json11Service):
     target_prefix = "AWSBillingAndCostManagementDataExports"
     internal_error = "InternalServerException"
 
-    def __init__(self, page_size: int = 2):
-        super().__init__()
+    QUOTAS = {"COST_AND_USAGE_REPORT": 5, "CARBON_EMISSIONS": 2}
+    NAME = re.compile(r"[0-9A-Za-z\-_]{1,128}")
+    TABLE = re.compile(r"\bFROM\s+([A-Z0-9_]+)", re.IGNORECASE)
+
+    def __init__(self, page_size: int = 2, default_account: str = "111122223333"):
+        super().__init__(default_account)
         self.page_size = page_size
         self.exports: dict[str, _Export] = {}
 
     def operations(self) -> dict:
         return {"GetExport": self._get_export, "ListExports": self._list_exports,
-                "ListExecutions": self._list_executions, "GetExecution": self._get_execution}
+                "ListExecutions": self._list_executions, "GetExecution": self._get_execution,
+                "CreateExport": self._create_export, "DeleteExport": self._delete_export}
 
     # ------------------------------------------------------------------ configuration by tests
     def add_export(self, name: str, account: str, table: str = "COST_AND_USAGE_REPORT", bucket: str = "b",
@@ -221,6 +242,44 @@ class BcmExportsEmulator(_Json11Service):
         return execution.id
 
     # ------------------------------------------------------------------ the service
+    def _create_export(self, request: dict) -> dict:
+        export = request.get("Export")
+        if not isinstance(export, dict):
+            raise ServiceError("ValidationException", "Export is required", Reason="fieldValidationFailed")
+        missing = [m for m in ("Name", "DataQuery", "DestinationConfigurations", "RefreshCadence") if m not in export]
+        if missing:
+            raise ServiceError("ValidationException", f"Export is missing {', '.join(missing)}",
+                               Reason="fieldValidationFailed")
+        name = export["Name"]
+        if not isinstance(name, str) or not self.NAME.fullmatch(name):
+            raise ServiceError("ValidationException", "Export.Name must be 1-128 letters, digits, - or _",
+                               Reason="fieldValidationFailed")
+        table = self.TABLE.search(str(export["DataQuery"].get("QueryStatement", "")))
+        if not table:
+            raise ServiceError("ValidationException", "DataQuery.QueryStatement names no table",
+                               Reason="fieldValidationFailed")
+        account = self.caller_account
+        mine = [e for e in self.exports.values() if e.account == account]
+        if any(e.name == name for e in mine):
+            raise ServiceError("ValidationException", "an export with this name already exists",
+                               Reason="fieldValidationFailed")
+        table = table.group(1).upper()
+        if sum(1 for e in mine if e.table == table) >= self.QUOTAS.get(table, 5):
+            raise ServiceError("ServiceQuotaExceededException", f"at most {self.QUOTAS.get(table, 5)} {table} exports",
+                               QuotaCode="L-exports", ServiceCode="bcm-data-exports")
+        dest = export["DestinationConfigurations"].get("S3Destination", {})
+        arn = self.add_export(name, account, table=table, bucket=dest.get("S3Bucket", ""),
+                              prefix=dest.get("S3Prefix", ""))
+        definition = json.loads(json.dumps(export))
+        definition["DestinationConfigurations"]["S3Destination"].setdefault("S3BucketOwner", account)
+        self.exports[arn].definition = definition
+        return {"ExportArn": arn}
+
+    def _delete_export(self, request: dict) -> dict:
+        export = self._export(request)
+        del self.exports[export.arn]
+        return {"ExportArn": export.arn}
+
     def _export(self, request: dict) -> _Export:
         arn = request.get("ExportArn")
         if not arn:
@@ -259,12 +318,39 @@ class CurReportsEmulator(_Json11Service):
     target_prefix = "AWSOrigamiServiceGatewayService"
     internal_error = "InternalErrorException"
 
-    def __init__(self):
-        super().__init__()
+    NAME = re.compile(r"[0-9A-Za-z!\-_.*'()]{1,256}")
+
+    def __init__(self, default_account: str = "111122223333"):
+        super().__init__(default_account)
         self.reports: list[dict] = []
+        self.owners: dict[str, str] = {}  # report name -> account
 
     def operations(self) -> dict:
-        return {"DescribeReportDefinitions": self._describe}
+        return {"DescribeReportDefinitions": self._describe, "PutReportDefinition": self._put,
+                "DeleteReportDefinition": self._delete}
+
+    def _put(self, request: dict) -> dict:
+        report = request.get("ReportDefinition")
+        if not isinstance(report, dict):
+            raise ServiceError("ValidationException", "ReportDefinition is required")
+        missing = [m for m in ("ReportName", "TimeUnit", "Format", "Compression", "AdditionalSchemaElements",
+                               "S3Bucket", "S3Prefix", "S3Region") if m not in report]
+        if missing:
+            raise ServiceError("ValidationException", f"ReportDefinition is missing {', '.join(missing)}")
+        if not isinstance(report["ReportName"], str) or not self.NAME.fullmatch(report["ReportName"]):
+            raise ServiceError("ValidationException", "ReportName must be letters, digits and !-_.*'()")
+        if any(r["ReportName"] == report["ReportName"] for r in self.reports):
+            raise ServiceError("DuplicateReportNameException", "a report with this name already exists")
+        self.reports.append(json.loads(json.dumps(report)))
+        self.owners[report["ReportName"]] = self.caller_account
+        return {}
+
+    def _delete(self, request: dict) -> dict:
+        name = request.get("ReportName")
+        before = len(self.reports)
+        self.reports = [r for r in self.reports if r["ReportName"] != name]
+        self.owners.pop(name, None)
+        return {"ResponseMessage": "deleted" if len(self.reports) < before else "no such report"}
 
     def add_report(self, name: str, bucket: str, prefix: str = "reports/cur1", last_status: str | None = "SUCCESS"):
         report = {"ReportName": name, "TimeUnit": "DAILY", "Format": "Parquet", "Compression": "Parquet",
