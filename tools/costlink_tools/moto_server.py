@@ -6,33 +6,47 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from .lambda_runner import FAKE_CREDENTIALS, free_port
 
 
 class MotoServer:
-    def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None):
+    def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None,
+                 module: str = "moto.server", tls_cert: Path | None = None, tls_key: Path | None = None):
         """unauthenticated_calls=N turns moto's IAM authorisation on after the first N calls (which create the
-        caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md."""
+        caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md. `module` is the server
+        to run: moto's own, or costlink_tools.local_cloud.moto_trust (moto judging cross-account trust as AWS does)."""
         self.port = port or free_port()
         self.unauthenticated_calls = unauthenticated_calls
+        self.module = module
+        self.tls_cert, self.tls_key = tls_cert, tls_key
         self.process: subprocess.Popen | None = None
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls_cert else 'http'}://127.0.0.1:{self.port}"
+
+    def urlopen(self, request, timeout: float = 10):
+        """urllib against the server (its /moto-api/ endpoints), trusting its certificate when it serves TLS."""
+        import ssl
+        context = ssl.create_default_context(cafile=str(self.tls_cert)) if self.tls_cert else None
+        return urllib.request.urlopen(request, timeout=timeout, context=context)
 
     def start(self) -> "MotoServer":
         env = {**os.environ, **FAKE_CREDENTIALS}
+        tools = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = tools + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         if self.unauthenticated_calls is not None:
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(self.unauthenticated_calls)
+        tls = ["-c", str(self.tls_cert), "-k", str(self.tls_key)] if self.tls_cert else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", self.module, "-H", "127.0.0.1", "-p", str(self.port), *tls],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1).read()
+                self.urlopen(f"{self.endpoint}/moto-api/", timeout=1).read()
                 return self
             except OSError:
                 if self.process.poll() is not None:
@@ -42,11 +56,13 @@ class MotoServer:
 
     def client(self, service: str, key: str = "testing", secret: str = "testing", token: str | None = None, **kw):
         import boto3
+        if self.tls_cert:
+            kw.setdefault("verify", str(self.tls_cert))
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token, **kw)
 
     def reset(self):
-        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()
+        self.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()
 
     def stop(self):
         if self.process and self.process.poll() is None:
