@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -56,6 +57,35 @@ class FunctionSpec:
         return cls(logical_id, props["Handler"], int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)),
                    {k: str(v) for k, v in env.items()}, int(retries))
 
+    @classmethod
+    def resolved(cls, logical_id: str, template_path: Path = ROOT / "template.yaml",
+                 parameter_overrides: dict | None = None) -> "FunctionSpec":
+        """The function as `sam local invoke` sees it: Globals merged, and every intrinsic in its environment resolved
+        by sam's own resolver with the template's defaults and `parameter_overrides` (a Ref to a parameter becomes
+        its value, a Ref to a resource its logical id, pseudo parameters sam's local values); what cannot be
+        resolved becomes an empty string, as sam passes it."""
+        from samcli.lib.providers.sam_function_provider import SamFunctionProvider
+        from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+
+        stacks, _ = SamLocalStackProvider.get_stacks(str(template_path),
+                                                     parameter_overrides=dict(parameter_overrides or {}))
+        function = SamFunctionProvider(stacks).get(logical_id)
+        if function is None:
+            raise SystemExit(f"{logical_id} is not a function of {Path(template_path).name}")
+        variables = (function.environment or {}).get("Variables") or {}
+        env = {name: sam_string(value) for name, value in variables.items()}
+        return cls(logical_id, function.handler, int(function.timeout or 3), int(function.memory or 128), env,
+                   cls.from_template(logical_id, Path(template_path)).max_retries)
+
+
+def sam_string(value) -> str:
+    """How sam turns an environment value into the string Lambda receives (samcli.local.lambdafn.env_vars)."""
+    if isinstance(value, (dict, list, tuple)) or value is None:
+        return ""
+    if value is True or value is False:
+        return str(value).lower()
+    return str(value)
+
 
 @dataclass
 class Invocation:
@@ -72,8 +102,10 @@ class LambdaRunner:
     """One execution environment: start() is the cold start, each invoke() after the first is warm."""
 
     def __init__(self, spec: FunctionSpec, env: dict | None = None, timeout: int | None = None,
-                 code_dir: Path | None = None, classpath: list[str] | None = None):
+                 code_dir: Path | None = None, classpath: list[str] | None = None,
+                 jvm_options: list[str] | None = None):
         self.spec = spec
+        self.jvm_options = list(jvm_options or [])
         self.timeout = timeout or spec.timeout
         self.code_dir = code_dir or BUILD_DIR / spec.logical_id
         self.classpath = classpath or [str(self.code_dir / "lib" / "*"), str(RIC_DIR / "*")]
@@ -109,7 +141,7 @@ class LambdaRunner:
         # own lets several functions run at once (the callback posting to the registry, for instance).
         cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
                "--runtime-api-address", f"127.0.0.1:{free_port()}",
-               str(java), *JVM_FLAGS, f"-Xmx{heap}m", "-cp", ":".join(self.classpath),
+               str(java), *JVM_FLAGS, *self.jvm_options, f"-Xmx{heap}m", "-cp", ":".join(self.classpath),
                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.spec.handler]
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
@@ -127,6 +159,9 @@ class LambdaRunner:
                 raise RuntimeError(f"the emulator exited: {self.logs()}")
             time.sleep(0.02)
         raise RuntimeError("the emulator did not start listening")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def invoke(self, event) -> Invocation:
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
@@ -207,3 +242,87 @@ class LambdaRunner:
             os.unlink(self.log_file.name)
         except OSError:
             pass
+
+
+class EnvironmentPool:
+    """A function's execution environments, as Lambda scales them: an invocation takes an idle environment (warm) or
+    starts a new one (cold) while fewer than `size` exist, else waits for one to be free. `size` is the function's
+    concurrency bound here (its reserved concurrency, capped by what one machine runs). An environment whose process
+    died (a crash, a timeout that killed the runtime) is dropped, as Lambda replaces it."""
+
+    def __init__(self, make_runner, size: int):
+        if size < 1:
+            raise ValueError("a pool needs at least one environment")
+        self.make_runner = make_runner
+        self.size = size
+        self._idle: list[LambdaRunner] = []
+        self._all: list[LambdaRunner] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        self.cold_starts = 0
+        self.busy_peak = 0
+
+    def _acquire(self) -> LambdaRunner:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise RuntimeError("the function was deleted")
+                while self._idle:
+                    runner = self._idle.pop()
+                    if runner.alive():
+                        self._note_busy()
+                        return runner
+                    self._drop(runner)
+                if len(self._all) < self.size:
+                    runner = self.make_runner()
+                    self._all.append(runner)
+                    self.cold_starts += 1
+                    self._note_busy()
+                    break
+                self._cond.wait()
+        try:
+            return runner.start()
+        except BaseException:
+            with self._cond:
+                self._drop(runner)
+                self._cond.notify()
+            raise
+
+    def _note_busy(self):
+        self.busy_peak = max(self.busy_peak, len(self._all) - len(self._idle))
+
+    def _drop(self, runner: LambdaRunner):
+        if runner in self._all:
+            self._all.remove(runner)
+        runner.stop()
+
+    def _release(self, runner: LambdaRunner):
+        with self._cond:
+            if runner.alive() and not self._closed:
+                self._idle.append(runner)
+            else:
+                self._drop(runner)
+            self._cond.notify()
+
+    def invoke(self, event) -> Invocation:
+        runner = self._acquire()
+        try:
+            return runner.invoke(event)
+        finally:
+            self._release(runner)
+
+    def logs(self) -> str:
+        with self._cond:
+            return "".join(r.logs() for r in self._all)
+
+    def environments(self) -> int:
+        with self._cond:
+            return len(self._all)
+
+    def close(self):
+        with self._cond:
+            self._closed = True
+            runners, self._all, self._idle = list(self._all), [], []
+            self._cond.notify_all()
+        for runner in runners:
+            runner.stop()
