@@ -16,7 +16,7 @@ class MotoServer:
                  module: str = "moto.server", tls_cert: Path | None = None, tls_key: Path | None = None):
         """unauthenticated_calls=N turns moto's IAM authorisation on after the first N calls (which create the
         caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md. `module` is the server
-        to run: moto's own, or costlink_tools.local_cloud.moto_trust (moto judging cross-account trust as AWS does)."""
+        to run: moto's own, or costlink_tools.local_cloud.moto_fixes (moto judging cross-account trust as AWS does)."""
         self.port = port or free_port()
         self.unauthenticated_calls = unauthenticated_calls
         self.module = module

@@ -1,5 +1,5 @@
 """The local AWS the stacks are deployed into: one moto server, over HTTPS, with IAM authorisation on (and trust
-policies and TLS-only bucket policies judged as AWS judges them: moto_trust.py), the project's BCM Data Exports and
+policies and TLS-only bucket policies judged as AWS judges them: moto_fixes.py), the project's BCM Data Exports and
 CUR emulators, and the accounts of the story, each with the identities that act in it.
 
 Accounts (moto keeps one set of backends per account; an access key belongs to the account that created it):
@@ -53,7 +53,7 @@ class LocalAws:
         self.iam_auth = iam_auth
         self.tls = tls
         self.moto = MotoServer(unauthenticated_calls=0 if iam_auth else None,
-                               module="costlink_tools.local_cloud.moto_trust", tls_cert=tls.cert, tls_key=tls.key)
+                               module="costlink_tools.local_cloud.moto_fixes", tls_cert=tls.cert, tls_key=tls.key)
         self.exports = BcmExportsEmulator(page_size=50, default_account=CUSTOMER)
         self.reports = CurReportsEmulator(default_account=CUSTOMER)
         self._identities: dict[tuple[str, str], Identity] = {}

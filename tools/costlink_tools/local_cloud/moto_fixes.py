@@ -18,7 +18,10 @@ s3:TlsVersion < 1.2) would refuse every request. The patch judges those two cond
 transport: this server serves HTTPS when started with a certificate (-c/-k), at TLS 1.2 or later (Python's minimum),
 and plain HTTP otherwise. Statements with other conditions are left to moto.
 
-Everything else is moto's own code. Run: python -m costlink_tools.local_cloud.moto_trust -H 127.0.0.1 -p PORT
+A third: moto keeps a bucket's EventBridgeConfiguration (and sends events to EventBridge for it) but leaves it out of
+GetBucketNotificationConfiguration; the patch returns it, as S3 does.
+
+Everything else is moto's own code. Run: python -m costlink_tools.local_cloud.moto_fixes -H 127.0.0.1 -p PORT
 [-c CERT -k KEY] (moto.server's arguments).
 """
 from __future__ import annotations
@@ -129,6 +132,30 @@ def patch(secure: bool = False) -> None:
         return access_control.IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
     FakeBucket.get_permission = get_permission
+
+    from moto.s3.responses import ActionResult, S3Response
+
+    original_notification = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self):
+        config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if config is None or config.event_bridge is None:
+            return original_notification(self)
+
+        def entry(item, arn_key):
+            out = {"Id": item.id, arn_key: item.arn, "Events": item.events}
+            if item.filters:
+                out["Filter"] = {"Key": {"FilterRules": item.filters["S3Key"]["FilterRule"]}}
+            return out
+
+        self.data["Action"] = "GetBucketNotificationConfiguration"
+        return self.serialized(ActionResult({
+            "TopicConfigurations": [entry(t, "TopicArn") for t in config.topic],
+            "QueueConfigurations": [entry(q, "QueueArn") for q in config.queue],
+            "LambdaFunctionConfigurations": [entry(f, "LambdaFunctionArn") for f in config.cloud_function],
+            "EventBridgeConfiguration": {}}))
+
+    S3Response.get_bucket_notification = get_bucket_notification
 
 
 def main() -> None:
