@@ -26,6 +26,11 @@ RIC_DIR = ROOT / "tools" / "lambda-runtime" / "target" / "ric"
 BUILD_DIR = ROOT / ".aws-sam" / "build"
 # What the managed java21 runtime passes to the JVM (JAVA_TOOL_OPTIONS aside): C1 only, serial GC, CDS on.
 JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
+# The Java runtime interface client copies its JNI library to the fixed path /tmp/.libaws-lambda-jni.so at every start,
+# so JVMs starting together overwrite a library another is loading (a SIGSEGV in ld.so). Lambda runs one per sandbox;
+# here each loads the one copy below, named by the client's own system property.
+JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI"
+_jni_lock = threading.Lock()
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -33,6 +38,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def jni_library() -> Path:
+    """The runtime interface client's JNI library for this machine, extracted once from its jar."""
+    target = RIC_DIR.parent / "jni" / "libaws-lambda-jni.linux-x86_64.so"
+    with _jni_lock:
+        if not target.exists():
+            import zipfile
+            [jar] = RIC_DIR.glob("aws-lambda-java-runtime-interface-client-*.jar")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(f".{os.getpid()}.partial")
+            with zipfile.ZipFile(jar) as z:
+                partial.write_bytes(z.read("jni/libaws-lambda-jni.linux-x86_64.so"))
+            os.replace(partial, target)  # atomic: another process sees no file or the whole one
+    return target
 
 
 @dataclass
@@ -141,7 +161,8 @@ class LambdaRunner:
         # own lets several functions run at once (the callback posting to the registry, for instance).
         cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
                "--runtime-api-address", f"127.0.0.1:{free_port()}",
-               str(java), *JVM_FLAGS, *self.jvm_options, f"-Xmx{heap}m", "-cp", ":".join(self.classpath),
+               str(java), *JVM_FLAGS, f"-D{JNI_PROPERTY}={jni_library()}", *self.jvm_options, f"-Xmx{heap}m",
+               "-cp", ":".join(self.classpath),
                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.spec.handler]
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
