@@ -233,49 +233,15 @@ class MainJob:
         return params
 
     def customers_own_bucket(self):
-        """What the customer had before the stack: the billing bucket (policy for the billing services, EventBridge
-        turned on as the README asks) and, for ExistingBucketExistingExport, the exports themselves."""
-        from .cfn_model import Stack
-        from .local_cloud.deploy import sam_transform
-        s3 = self.cloud.aws.client("s3", self.customer)
-        s3.create_bucket(Bucket=BUCKET)
-        template = sam_transform((ROOT / "template.yaml").read_text())
-        # The policy the guide asks for is the one the stack gives a bucket it creates: rendered for this account.
-        new_bucket = Stack(template, {"VendorAccountId": self.vendor_account, "ExternalId": self.external_id,
-                                      "CallbackUrl": self.vendor.outputs["RegistryUrl"], "BucketName": BUCKET},
-                           account_id=self.customer)
-        policy = new_bucket.rendered_resources()["BillingBucketPolicy"]["Properties"]["PolicyDocument"]
-        s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy).replace("<BillingBucket>", BUCKET))
-        s3.put_bucket_notification_configuration(Bucket=BUCKET,
-                                                 NotificationConfiguration={"EventBridgeConfiguration": {}})
-        self.story.detail(f"the customer's own bucket {BUCKET}: billing services may write, EventBridge on")
-        if self.scenario == "ExistingBucketExistingExport":
-            exports = self.cloud.aws.client("bcm-data-exports", self.customer)
-            for logical, name, prefix in (("Cur2Export", "Acme-CUR", "reports/cur2"),
-                                          ("CarbonExport", "Acme-Carbon", "reports/carbon-footprint")):
-                export = template["Resources"][logical]["Properties"]["Export"]
-                exports.create_export(Export={
-                    "Name": name, "DataQuery": export["DataQuery"], "RefreshCadence": export["RefreshCadence"],
-                    "DestinationConfigurations": {"S3Destination": {
-                        **export["DestinationConfigurations"]["S3Destination"], "S3Bucket": BUCKET,
-                        "S3Prefix": prefix, "S3Region": "us-east-1"}}})
-            self.story.detail("the customer's existing exports Acme-CUR and Acme-Carbon write under reports/")
+        with_exports = self.scenario == "ExistingBucketExistingExport"
+        for line in existing_billing_setup(self.cloud, self.customer, BUCKET, with_exports):
+            self.story.detail(line)
 
     def organisation(self) -> dict:
-        if hasattr(self, "_org"):
-            return self._org
-        org = self.cloud.aws.client("organizations", self.customer)
-        org.create_organization(FeatureSet="ALL")
-        root = org.list_roots()["Roots"][0]["Id"]
-        ou = org.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
-        members = []
-        for name in ("acme-prod", "acme-dev"):
-            status = org.create_account(Email=f"{name}@acme.example", AccountName=name)["CreateAccountStatus"]
-            account = status["AccountId"]
-            org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
-            members.append(account)
-        self._org = {"root": root, "ou": ou, "members": members}
-        self.story.detail(f"organisation of {self.customer}: OU {ou} with accounts {', '.join(members)}")
+        if not hasattr(self, "_org"):
+            self._org = create_organisation(self.cloud, self.customer)
+            self.story.detail(f"organisation of {self.customer}: OU {self._org['ou']} with accounts "
+                              f"{', '.join(self._org['members'])}")
         return self._org
 
     def customer_stack(self):
@@ -342,7 +308,8 @@ class MainJob:
     def verifier_healthy(self):
         sns, sqs = self.vendor_client("sns"), self.vendor_client("sqs")
         self.alerts_queue = sqs.create_queue(QueueName="ops-team-alerts")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self.alerts_queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = sqs.get_queue_attributes(QueueUrl=self.alerts_queue,
+                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         sns.subscribe(TopicArn=self.vendor.outputs["HealthTopicArn"], Protocol="sqs", Endpoint=arn)
         self.story.detail("the ops team's queue subscribes to the health topic")
         role = self.connection.outputs["RoleArn"]
@@ -400,8 +367,9 @@ class MainJob:
         message = json.loads(json.loads(bodies[-1])["Message"])
         check(message.get("lastDelivery", {}).get("type") == "delivery.invalid",
               "the next verifier run does not report the invalid delivery")
+        last = message["lastDelivery"]
         self.story.detail(f"next verifier run: {message['status']} (was {message.get('previousStatus')}), "
-                          f"lastDelivery {message['lastDelivery']['type']} {message['lastDelivery'].get('manifestKey')}")
+                          f"lastDelivery {last['type']} {last.get('manifestKey')}")
         if all(c["result"] == "PASS" for c in message["checks"]):
             self.story.detail("note: no check of the verifier fails on an invalid delivery yet; it reports it as the "
                               "connection's last delivery only")
@@ -427,6 +395,51 @@ class MainJob:
                   "the bucket was not retained")
             check(len(keys) >= 4, "the billing data is gone")
             self.story.detail(f"retained: s3://{BUCKET} with {len(keys)} objects of billing data")
+
+
+def existing_billing_setup(cloud, customer: str, bucket: str, with_exports: bool) -> list[str]:
+    """What a customer of an ExistingBucket scenario had before the stack: the billing bucket, whose policy lets the
+    billing services write (the policy the stack gives a bucket it creates, rendered for this bucket), EventBridge
+    turned on as the README asks, and for ExistingBucketExistingExport the exports (Acme-CUR, Acme-Carbon)."""
+    from .cfn_model import Stack
+    from .local_cloud.deploy import sam_transform
+    s3 = cloud.aws.client("s3", customer)
+    s3.create_bucket(Bucket=bucket)
+    template = sam_transform((ROOT / "template.yaml").read_text())
+    new_bucket = Stack(template, {"VendorAccountId": "999988887777", "ExternalId": "unused-here",
+                                  "CallbackUrl": "https://vendor.example.com/", "BucketName": bucket},
+                       account_id=customer)
+    policy = new_bucket.rendered_resources()["BillingBucketPolicy"]["Properties"]["PolicyDocument"]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy).replace("<BillingBucket>", bucket))
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    done = [f"the customer's own bucket {bucket}: billing services may write, EventBridge on"]
+    if with_exports:
+        exports = cloud.aws.client("bcm-data-exports", customer)
+        for logical, name, prefix in (("Cur2Export", "Acme-CUR", "reports/cur2"),
+                                      ("CarbonExport", "Acme-Carbon", "reports/carbon-footprint")):
+            export = template["Resources"][logical]["Properties"]["Export"]
+            exports.create_export(Export={
+                "Name": name, "DataQuery": export["DataQuery"], "RefreshCadence": export["RefreshCadence"],
+                "DestinationConfigurations": {"S3Destination": {
+                    **export["DestinationConfigurations"]["S3Destination"], "S3Bucket": bucket, "S3Prefix": prefix,
+                    "S3Region": "us-east-1"}}})
+        done.append("the customer's existing exports Acme-CUR and Acme-Carbon write under reports/")
+    return done
+
+
+def create_organisation(cloud, management: str) -> dict:
+    """A small organisation in moto: `management` is its management account, with an OU Workloads holding two new
+    member accounts."""
+    org = cloud.aws.client("organizations", management)
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ou = org.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+    members = []
+    for name in ("acme-prod", "acme-dev"):
+        account = org.create_account(Email=f"{name}@acme.example", AccountName=name)["CreateAccountStatus"]["AccountId"]
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
+        members.append(account)
+    return {"root": root, "ou": ou, "members": members}
 
 
 @contextlib.contextmanager

@@ -11,7 +11,8 @@ Accounts (moto keeps one set of backends per account; an access key belongs to t
                           bucket. moto files an unsigned or pre-signed request under it.
 Each account has `admin` (what deploys: CloudFormation acting for the person who launched the stack) and `lambda` (what
 the account's functions run as). Both may do anything: moto authorises DynamoDB, SNS and CloudFormation calls against
-the resource "*", so an execution role scoped to table and topic ARNs would be refused everything (docs/emulator-notes.md).
+the resource "*", so an execution role scoped to table and topic ARNs would be refused everything
+(docs/emulator-notes.md).
 What IAM authorisation decides here is what a role session may do: the verifier's session in the customer's role.
 """
 from __future__ import annotations
@@ -49,11 +50,12 @@ class Identity:
 
 
 class LocalAws:
-    def __init__(self, tls, iam_auth: bool = True):
+    def __init__(self, tls=None, iam_auth: bool = True, moto_module: str = "costlink_tools.local_cloud.moto_fixes"):
+        """`tls` (a LocalTls) makes moto serve HTTPS; `moto_module` is moto_fixes, or moto.server to compare."""
         self.iam_auth = iam_auth
         self.tls = tls
-        self.moto = MotoServer(unauthenticated_calls=0 if iam_auth else None,
-                               module="costlink_tools.local_cloud.moto_fixes", tls_cert=tls.cert, tls_key=tls.key)
+        self.moto = MotoServer(unauthenticated_calls=0 if iam_auth else None, module=moto_module,
+                               tls_cert=tls.cert if tls else None, tls_key=tls.key if tls else None)
         self.exports = BcmExportsEmulator(page_size=50, default_account=CUSTOMER)
         self.reports = CurReportsEmulator(default_account=CUSTOMER)
         self._identities: dict[tuple[str, str], Identity] = {}
@@ -129,7 +131,7 @@ class LocalAws:
             session = boto3.session.Session()
             client = session.client(service, endpoint_url=endpoint or self.endpoint, region_name=REGION,
                                     aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
-                                    verify=str(self.tls.cert),
+                                    verify=str(self.tls.cert) if self.tls else None,
                                     config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 3}))
         for name, value in (headers or {}).items():
             client.meta.events.register("before-sign.*.*",

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

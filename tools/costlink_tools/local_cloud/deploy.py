@@ -250,8 +250,7 @@ class LocalCloudFormation:
         except Exception as e:
             record.status = "ROLLBACK_IN_PROGRESS"
             progress(f"CREATE_FAILED {e}")
-            failed_custom = getattr(e, "physical_id", None)
-            self._remove(ctx, record, rollback_custom=failed_custom, failed=e)
+            self._remove(ctx, record, failed=e)
             record.status = "ROLLBACK_COMPLETE"
             with self._lock:
                 self.stacks.pop((account, stack_name), None)
@@ -292,7 +291,10 @@ class LocalCloudFormation:
             self.stacks.pop((account, stack_name), None)
         return record
 
-    def _remove(self, ctx: Context, record: StackRecord, rollback_custom: str | None = None, failed=None):
+    def _remove(self, ctx: Context, record: StackRecord, failed=None):
+        """Deletes what the stack created, newest first; a rollback (`failed`) goes on past errors and reports the
+        first failure, a Delete fails with what could not be deleted. A custom resource that answered FAILED is in
+        `resources` too, so it receives its Delete, as CloudFormation sends one during the rollback."""
         errors = []
         for res in reversed(list(record.resources.values())):
             if res.deleted:

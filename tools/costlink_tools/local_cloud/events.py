@@ -22,6 +22,8 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import quote_plus
 
+from botocore.exceptions import ClientError
+
 from .aws import REGION, LocalAws
 from .lambda_service import LambdaService
 
@@ -129,8 +131,14 @@ class S3Events:
 
     def _scan(self, account: str, s3, bucket: str) -> int:
         versions = []
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-            versions += [v for v in page.get("Versions", [])]
+        try:
+            for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+                versions += page.get("Versions", [])
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "NoSuchBucket":
+                raise
+            self._seen.pop(bucket, None)  # deleted while we looked
+            return 0
         current = {(v["Key"], v.get("VersionId") or "null", v["ETag"], v["LastModified"].isoformat()) for v in versions}
         if bucket not in self._seen:
             self._seen[bucket] = current  # what was there when watching began is not news

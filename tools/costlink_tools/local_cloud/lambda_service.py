@@ -270,7 +270,8 @@ class LambdaService:
         sqs = self.aws.client("sqs", mapping.function.account, "lambda")
         while not mapping.stopped.is_set():
             try:
-                messages = sqs.receive_message(QueueUrl=mapping.queue_url, MaxNumberOfMessages=min(10, mapping.batch_size),
+                messages = sqs.receive_message(QueueUrl=mapping.queue_url,
+                                               MaxNumberOfMessages=min(10, mapping.batch_size),
                                                WaitTimeSeconds=1, AttributeNames=["All"],
                                                MessageAttributeNames=["All"]).get("Messages", [])
             except Exception:  # noqa: BLE001 - the queue was deleted, or the service is stopping

@@ -217,7 +217,8 @@ def lifecycle_rules(logical_id: str, rules: list[dict]) -> list[dict]:
                               "supported locally")
         rule: dict[str, Any] = {"ID": r["Id"], "Status": r["Status"], "Filter": {"Prefix": r.get("Prefix", "")}}
         if "NoncurrentVersionExpiration" in r:
-            rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": int(r["NoncurrentVersionExpiration"]["NoncurrentDays"])}
+            rule["NoncurrentVersionExpiration"] = {
+                "NoncurrentDays": int(r["NoncurrentVersionExpiration"]["NoncurrentDays"])}
         if "Transitions" in r:
             rule["Transitions"] = [{"Days": int(t["TransitionInDays"]), "StorageClass": t["StorageClass"]}
                                    for t in r["Transitions"]]
@@ -324,7 +325,8 @@ class SqsQueuePolicy(Handler):
 
     def create(self, ctx, logical_id, props):
         for url in props["Queues"]:
-            ctx.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"Policy": _policy(props["PolicyDocument"])})
+            ctx.client("sqs").set_queue_attributes(QueueUrl=url,
+                                                   Attributes={"Policy": _policy(props["PolicyDocument"])})
         return Created(json.dumps(props["Queues"]))
 
     def delete(self, ctx, res):
@@ -763,7 +765,7 @@ class CurReport(Handler):
         return any(r["ReportName"] == res.physical_id for r in reports)
 
 
-# ---------------------------------------------------------------------------------------------------------- CloudFormation
+# ------------------------------------------------------------------------------------------------- CloudFormation
 class WaitConditionHandle(Handler):
     """No API: CloudFormation makes a pre-signed URL for a wait condition to signal. Only its ordering is used."""
     type = "AWS::CloudFormation::WaitConditionHandle"
@@ -775,7 +777,7 @@ class WaitConditionHandle(Handler):
         pass
 
     def exists(self, ctx, res):
-        return True
+        return not res.deleted
 
 
 class StackSet(Handler):
