@@ -40,6 +40,16 @@ def sam_built():
 
 
 @pytest.fixture(scope="session")
+def vendor_built():
+    """`sam build --config-env vendor` once per session (vendor.yaml into .aws-sam/vendor)."""
+    import subprocess
+    result = subprocess.run(["sam", "build", "--config-env", "vendor"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / ".aws-sam" / "vendor"
+
+
+@pytest.fixture(scope="session")
 def moto():
     from costlink_tools.moto_server import MotoServer
     server = MotoServer().start()

@@ -1,0 +1,104 @@
+"""moto as shipped, and moto with the local cloud's corrections (tools/costlink_tools/local_cloud/moto_fixes.py), side
+by side: what stock moto lets through, and that the corrected one judges it as AWS does (docs/emulator-notes.md).
+If a moto upgrade fixes a point, its `stock` test fails: then the correction can go."""
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from costlink_tools.local_cloud.aws import LocalAws
+from costlink_tools.local_cloud.moto_fixes import principal_matches, transport_conditions_hold
+from costlink_tools.local_cloud.tls import LocalTls
+
+VENDOR, CUSTOMER, STRANGER = "999988887777", "012345678912", "444455556666"
+TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{VENDOR}:root"}, "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"sts:ExternalId": "the-tenants-id"}}}]}
+TLS_ONLY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::{b}", "arn:aws:s3:::{b}/*"],
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::{b}", "arn:aws:s3:::{b}/*"],
+     "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}]}
+
+
+@pytest.fixture(scope="module")
+def tls():
+    return LocalTls.create()
+
+
+@pytest.fixture(scope="module", params=["stock", "corrected"])
+def aws(request, tls):
+    module = "moto.server" if request.param == "stock" else "costlink_tools.local_cloud.moto_fixes"
+    local = LocalAws(tls=tls, moto_module=module).start()
+    local.kind = request.param
+    role = local.client("iam", CUSTOMER).create_role(RoleName="CostLink-ReadAccess",
+                                                     AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    local.role = role
+    yield local
+    local.stop()
+
+
+def assume(aws, account, **kw):
+    try:
+        aws.client("sts", account, "lambda").assume_role(RoleArn=aws.role, RoleSessionName="check", **kw)
+        return "allowed"
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+
+
+def test_the_vendor_with_the_tenants_external_id_is_let_in(aws):
+    assert assume(aws, VENDOR, ExternalId="the-tenants-id") == "allowed"
+
+
+def test_a_wrong_or_missing_external_id_and_another_account(aws):
+    outcomes = [assume(aws, VENDOR, ExternalId="someone-elses"), assume(aws, VENDOR),
+                assume(aws, STRANGER, ExternalId="the-tenants-id")]
+    if aws.kind == "stock":
+        assert outcomes == ["allowed", "allowed", "allowed"]  # the trust policy of another account is never read
+    else:
+        assert outcomes == ["AccessDenied", "AccessDenied", "AccessDenied"]
+
+
+def test_tls_only_bucket_policy_over_https(aws):
+    s3 = aws.client("s3", CUSTOMER)
+    bucket = f"tls-only-{aws.kind}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(TLS_ONLY).replace("{b}", bucket))
+    try:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        outcome = "allowed"
+    except ClientError as e:
+        outcome = e.response["Error"]["Code"]
+    # Stock moto ignores the conditions: its Deny refuses even a request over TLS 1.2+.
+    assert outcome == ("403" if aws.kind == "stock" else "allowed")
+
+
+def test_eventbridge_configuration_is_returned(aws):
+    s3 = aws.client("s3", CUSTOMER)
+    bucket = f"eventbridge-{aws.kind}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    returned = "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket=bucket)
+    assert returned == (aws.kind == "corrected")
+
+
+def test_principals_as_aws_matches_them():
+    vendor_user = f"arn:aws:iam::{VENDOR}:user/verifier"
+    vendor_session = f"arn:aws:sts::{VENDOR}:assumed-role/VerifierWorkerRole/s"
+    root = {"AWS": f"arn:aws:iam::{VENDOR}:root"}
+    assert principal_matches(root, vendor_user) and principal_matches(root, vendor_session)
+    assert principal_matches({"AWS": [VENDOR]}, vendor_user)
+    assert not principal_matches(root, f"arn:aws:iam::{STRANGER}:user/verifier")
+    assert principal_matches({"AWS": vendor_user}, vendor_user)
+    assert not principal_matches({"AWS": f"arn:aws:iam::{VENDOR}:user/other"}, vendor_user)
+    assert not principal_matches({"Service": "lambda.amazonaws.com"}, vendor_user)
+    assert principal_matches("*", vendor_user)
+
+
+def test_transport_conditions_as_aws_judges_them():
+    insecure, old_tls = TLS_ONLY["Statement"]
+    assert not transport_conditions_hold(insecure, secure=True)  # over TLS the Deny does not apply
+    assert transport_conditions_hold(insecure, secure=False)
+    assert not transport_conditions_hold(old_tls, secure=True)  # TLS 1.2 or later
+    assert transport_conditions_hold({"Effect": "Deny", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}},
+                                     secure=True)  # left to moto
