@@ -3,6 +3,7 @@
 #   make test   runs every test and quality gate
 # Both install what they need (JDK selection, pinned Python tools in .venv/) through scripts/toolchain.sh.
 SHELL := /bin/bash
+# make demo SCENARIO=NewBucketNewExport|ExistingBucketNewExport|ExistingBucketExistingExport|LinkedAccount|Organization
 SCENARIO ?= NewBucketNewExport
 
 .PHONY: demo test build clean
