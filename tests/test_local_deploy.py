@@ -50,6 +50,8 @@ def plan_for(scenario, vendor, external_id, organisation=None):
             "--param", f"CallbackUrl={vendor.outputs['RegistryUrl']}"]
     if scenario == "Organization":
         argv += ["--scenario", "NewBucketNewExport", "--carbon", "--org-targets", organisation["ou"]]
+    elif scenario == "CUR1AndFocus":
+        argv += ["--scenario", "NewBucketNewExport", "--cur-version", "CUR1", "--focus"]
     else:
         argv += ["--scenario", scenario] + (["--carbon"] if scenario != "LinkedAccount" else [])
     stack = build_stack(parse_args(argv))
@@ -70,7 +72,7 @@ def test_the_vendor_stack_is_what_the_template_declares(cloud, vendor):
 
 
 @pytest.mark.parametrize("scenario", ["NewBucketNewExport", "ExistingBucketNewExport", "ExistingBucketExistingExport",
-                                      "LinkedAccount", "Organization"])
+                                      "LinkedAccount", "Organization", "CUR1AndFocus"])
 def test_a_scenario_creates_what_plan_lists_and_delete_removes_it(cloud, vendor, external_id, organisation, scenario):
     stack, bucket = plan_for(scenario, vendor, external_id, organisation)
     if scenario.startswith("ExistingBucket"):
@@ -100,7 +102,7 @@ def test_a_scenario_creates_what_plan_lists_and_delete_removes_it(cloud, vendor,
     for res in record.resources.values():
         assert cloud.cloudformation.exists(record, res) == res.retain, res.logical_id
     assert sorted(record.retained) == (["BillingBucket", "BillingBucketPolicy"]
-                                       if scenario in ("NewBucketNewExport", "Organization") else [])
+                                       if scenario in ("NewBucketNewExport", "Organization", "CUR1AndFocus") else [])
 
 
 def test_a_failing_rule_refuses_the_deployment_with_the_templates_message(cloud, vendor, external_id):
@@ -211,3 +213,38 @@ def test_the_function_url_serves_concurrent_requests_from_several_environments(c
     assert 1 < function.pool.busy_peak <= function.pool.size
     assert function.pool.environments() <= function.pool.size
     assert function.pool.cold_starts - cold_before >= 1
+
+
+def test_costlink_local_deploys_and_deletes_through_the_command(vendor_built, tmp_path):
+    """The command a person runs: the local AWS starts in the background, a deployment streams its progress, a
+    failing Rule is refused with the template's message, delete keeps what is retained, down stops it all."""
+    import os
+    import subprocess
+    env = {**os.environ, "COSTLINK_LOCAL_STATE_DIR": str(tmp_path)}
+
+    def local(*args):
+        return subprocess.run([str(ROOT / "costlink"), "local", *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=600)
+
+    try:
+        deployed = local("deploy", "vendor.yaml")
+        assert deployed.returncode == 0, deployed.stderr
+        assert "CREATE_COMPLETE AWS::Lambda::Url" in deployed.stdout
+        assert "CostLink-Vendor: CREATE_COMPLETE in account 999988887777" in deployed.stdout
+        stacks = json.loads(local("stacks").stdout)["stacks"]
+        assert [s["name"] for s in stacks] == ["CostLink-Vendor"]
+        assert stacks[0]["outputs"]["RegistryUrl"].startswith("https://127.0.0.1:")
+        refused = local("deploy", "template.yaml", "--parameter-overrides", "VendorAccountId=999988887777",
+                        "ExternalId=cl-abc", f"CallbackUrl={stacks[0]['outputs']['RegistryUrl']}")
+        assert refused.returncode == 1
+        assert "RootAccountNeedsBucketName: BucketName is required for a Root account" in refused.stderr
+        deleted = local("delete", "vendor.yaml")
+        assert deleted.returncode == 0, deleted.stderr
+        [retained] = [line for line in deleted.stdout.splitlines() if line.strip().startswith("retained: ")]
+        assert set(retained.split(": ", 1)[1].split(", ")) == {"TenantsTable", "ConnectionsTable", "DeliveriesTable",
+                                                               "EventsTable"}
+        exports = local("env", "--account", "vendor").stdout
+        assert "AWS_ENDPOINT_URL=https://127.0.0.1:" in exports and "AWS_CA_BUNDLE=" in exports
+    finally:
+        assert local("down").returncode == 0
+    assert local("stacks").returncode == 1  # nothing runs any more

@@ -391,10 +391,11 @@ class MainJob:
         if not self.linked:
             s3 = self.cloud.aws.client("s3", self.customer)
             keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
-            check("BillingBucket" in self.connection.retained or self.scenario.startswith("ExistingBucket"),
-                  "the bucket was not retained")
+            own = self.scenario.startswith("ExistingBucket")
+            check(own or "BillingBucket" in self.connection.retained, "the bucket was not retained")
             check(len(keys) >= 4, "the billing data is gone")
-            self.story.detail(f"retained: s3://{BUCKET} with {len(keys)} objects of billing data")
+            whose = "the customer's own bucket (never the stack's)" if own else "retained (DeletionPolicy Retain)"
+            self.story.detail(f"{whose}: s3://{BUCKET} with {len(keys)} objects of billing data")
 
 
 def existing_billing_setup(cloud, customer: str, bucket: str, with_exports: bool) -> list[str]:

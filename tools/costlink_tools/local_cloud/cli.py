@@ -5,12 +5,13 @@ that keeps running in the background between commands.
     ./costlink local deploy template.yaml --parameter-overrides VendorAccountId=999988887777 ExternalId=... \\
         CallbackUrl=https://127.0.0.1:PORT/ BucketName=acme-costlink-cur  # stack CostLink, customer account
     ./costlink local stacks                                              # stacks, resources, outputs
-    ./costlink local delete template.yaml                                # Delete (retained resources stay)
+    ./costlink local delete [template.yaml]                              # Delete (retained resources stay)
     ./costlink local env --account vendor                                # shell exports for the AWS CLI / SDKs
     ./costlink local down
 
 `deploy` starts the local AWS when it is not running (`up` starts it alone). Accounts: customer 012345678912,
-vendor 999988887777 (tools/costlink_tools/local_cloud/aws.py says why). Its state and log are in .aws-sam/local-cloud/.
+vendor 999988887777 (tools/costlink_tools/local_cloud/aws.py says why). Its state and log are in .aws-sam/local-cloud/
+(COSTLINK_LOCAL_STATE_DIR elsewhere).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from ..cfn_model import ROOT
 
-STATE_DIR = ROOT / ".aws-sam" / "local-cloud"
+STATE_DIR = Path(os.environ.get("COSTLINK_LOCAL_STATE_DIR", ROOT / ".aws-sam" / "local-cloud"))
 STATE = STATE_DIR / "state.json"
 LOG = STATE_DIR / "cloud.log"
 ACCOUNTS = {"customer": "012345678912", "vendor": "999988887777"}
@@ -166,7 +167,7 @@ def up(quiet: bool = False) -> dict:
         s = state()
         if s:
             if not quiet:
-                print(f"local AWS started: {s['endpoint']} (log {LOG.relative_to(ROOT)})", file=sys.stderr)
+                print(f"local AWS started: {s['endpoint']} (log {LOG})", file=sys.stderr)
             return s
         time.sleep(0.5)
     raise SystemExit(f"the local AWS did not start; see {LOG}")
@@ -230,7 +231,11 @@ def main(argv=None) -> int:
     sub.add_parser("stacks", help="the deployed stacks, their resources and outputs (JSON)")
     for name in ("deploy", "delete"):
         c = sub.add_parser(name, help=f"{name} a stack")
-        c.add_argument("template", help="template.yaml or vendor.yaml")
+        if name == "deploy":
+            c.add_argument("template", help="template.yaml or vendor.yaml")
+        else:
+            c.add_argument("template", nargs="?", default="template.yaml",
+                           help="the template the stack was deployed from (default template.yaml)")
         c.add_argument("--stack-name", help="default: CostLink (template.yaml), CostLink-Vendor (vendor.yaml)")
         c.add_argument("--account", help="customer, vendor or a 12-digit id (default: the template's)")
         if name == "deploy":
@@ -246,7 +251,7 @@ def main(argv=None) -> int:
         return serve()
     if args.command == "up":
         s = up(quiet=True)
-        print(f"local AWS: {s['endpoint']} (control {s['control']}, log {LOG.relative_to(ROOT)})")
+        print(f"local AWS: {s['endpoint']} (control {s['control']}, log {LOG})")
         return 0
     if args.command in ("deploy", "delete"):
         return run_stack_action(args.command, args)
