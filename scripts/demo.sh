@@ -16,8 +16,10 @@ esac
 echo "== Building the functions (Maven, JDK at $JAVA_HOME)"
 mvn -B -ntp -q -DskipTests package
 echo "== sam build (no Docker): the connection stack and the vendor stack"
-sam build --region us-east-1 >/dev/null
-sam build --config-env vendor >/dev/null
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+sam build --region us-east-1 >"$log" 2>&1 || { cat "$log"; exit 1; }
+sam build --config-env vendor >"$log" 2>&1 || { cat "$log"; exit 1; }
 echo "   built into .aws-sam/build and .aws-sam/vendor"
 echo "== What the connection stack creates for $scenario (./costlink plan ${plan[*]})"
 ./costlink plan "${plan[@]}"

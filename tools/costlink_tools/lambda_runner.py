@@ -254,15 +254,19 @@ class LambdaRunner:
                 self.process.wait(5)
         self.log_file.close()
 
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
+    def discard(self):
+        """Stops the environment and removes its log."""
         self.stop()
         try:
             os.unlink(self.log_file.name)
         except OSError:
             pass
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.discard()
 
 
 class EnvironmentPool:
@@ -315,7 +319,7 @@ class EnvironmentPool:
     def _drop(self, runner: LambdaRunner):
         if runner in self._all:
             self._all.remove(runner)
-        runner.stop()
+        runner.discard()
 
     def _release(self, runner: LambdaRunner):
         with self._cond:
@@ -346,4 +350,4 @@ class EnvironmentPool:
             runners, self._all, self._idle = list(self._all), [], []
             self._cond.notify_all()
         for runner in runners:
-            runner.stop()
+            runner.discard()

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import shutil
 import time
 
 from .aws import AWS_ACCOUNT, CUSTOMER, REGION, VENDOR, LocalAws
@@ -47,6 +48,7 @@ class LocalCloud:
         if self.lambdas:
             self.lambdas.stop()
         self.aws.stop()
+        shutil.rmtree(self.tls.directory, ignore_errors=True)
 
     def __enter__(self):
         return self.start()

@@ -10,7 +10,8 @@
   story's clock moves by ticking later, as the verifier judges each connection as of its schedule's time.
 
 New objects are found by listing object versions (a versioned bucket's overwrite is a new version; an unversioned
-one's a new ETag or time): S3 has no feed an emulator can subscribe to. A background thread looks every second;
+one's a new ETag or time): S3 has no feed an emulator can subscribe to. Watch an account from the start: everything
+created in it is news. A background thread looks every second;
 `poll()` looks at once (the story calls it before waiting for the functions to settle).
 """
 from __future__ import annotations
@@ -140,10 +141,8 @@ class S3Events:
             self._seen.pop(bucket, None)  # deleted while we looked
             return 0
         current = {(v["Key"], v.get("VersionId") or "null", v["ETag"], v["LastModified"].isoformat()) for v in versions}
-        if bucket not in self._seen:
-            self._seen[bucket] = current  # what was there when watching began is not news
-            return 0
-        new = sorted(current - self._seen[bucket], key=lambda v: (v[3], v[0]))
+        # The local AWS starts empty: every object of a watched account was created while it was watched.
+        new = sorted(current - self._seen.get(bucket, set()), key=lambda v: (v[3], v[0]))
         self._seen[bucket] = current
         if not new:
             return 0

@@ -264,7 +264,8 @@ class LambdaService:
 
     def _poll(self, mapping: EventSourceMapping):
         """Lambda's poller: receive up to BatchSize messages (SQS gives ten at most per call), invoke the function
-        with them as one batch, delete what succeeded. With ReportBatchItemFailures only the listed messages stay;
+        with them as one batch, delete what succeeded. Locally one poller takes one batch at a time per mapping
+        (Lambda scales pollers up to the mapping's MaximumConcurrency). With ReportBatchItemFailures only the listed messages stay;
         without it, any function error keeps the whole batch. Kept messages become visible again after the queue's
         visibility timeout, as in AWS."""
         sqs = self.aws.client("sqs", mapping.function.account, "lambda")
