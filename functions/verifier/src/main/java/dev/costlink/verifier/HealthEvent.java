@@ -12,9 +12,12 @@ import java.util.Map;
 /**
  * The SNS message for a connection's health (docs/health-events.md): a JSON body for machines, a Subject for the ops
  * team's inbox, and message attributes (status, accountId, failedChecks) that subscription filter policies can match.
+ * Every free-text value is bounded, so that a message (at most seven checks) stays far below SNS's 256 KiB.
  */
 public record HealthEvent(String subject, String message, Map<String, String> attributes) {
-    static final int MAX_SUBJECT = 100;
+    static final int MAX_NAME_BYTES = 1024;
+    static final int MAX_DETAIL_BYTES = 4096;
+    static final int MAX_VALUE_BYTES = 2048;
 
     /** {@code lastDelivery} is the registry's record of the newest delivery, or null. */
     public static HealthEvent of(String tenantName, String connectionId, String accountId, String roleArn,
@@ -26,7 +29,7 @@ public record HealthEvent(String subject, String message, Map<String, String> at
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("name", c.name());
             item.put("result", c.result().name());
-            item.put("detail", c.detail());
+            item.put("detail", Text.truncateUtf8(c.detail(), MAX_DETAIL_BYTES));
             checkList.add(item);
             if (c.result() == Check.Result.FAIL) {
                 failed.add(c.name());
@@ -34,27 +37,46 @@ public record HealthEvent(String subject, String message, Map<String, String> at
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "connection.health");
-        body.put("connection", connectionId);
-        body.put("tenant", tenantName);
-        body.put("accountId", accountId);
-        body.put("roleArn", roleArn);
+        putPresent(body, "connection", bounded(connectionId));
+        putPresent(body, "tenant", tenantName == null ? null : Text.truncateUtf8(tenantName, MAX_NAME_BYTES));
+        putPresent(body, "accountId", bounded(accountId));
+        putPresent(body, "roleArn", bounded(roleArn));
         body.put("status", status.name());
         if (previous != null) {
             body.put("previousStatus", previous.name());
         }
         body.put("checks", checkList);
         if (lastDelivery != null) {
-            body.put("lastDelivery", lastDelivery);
+            Map<String, Object> delivery = new LinkedHashMap<>();
+            lastDelivery.forEach((k, v) -> putPresent(delivery, k, v instanceof String text ? bounded(text) : v));
+            body.put("lastDelivery", delivery);
         }
         body.put("checkedAt", checkedAt.truncatedTo(ChronoUnit.SECONDS).toString());
 
         String change = previous == null ? "first check" : previous == status ? "still " + status : "was " + previous;
-        String subject = Text.truncate("CostLink " + status + ": " + tenantName + " account " + accountId + " (" + change
-                + (failed.isEmpty() ? "" : "; failed " + String.join(", ", failed)) + ")", MAX_SUBJECT);
+        String subject = SnsSubject.of("CostLink " + status + ": ", tenantName, " account " + accountId + " (" + change
+                + (failed.isEmpty() ? "" : "; failed " + String.join(", ", failed)) + ")");
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("status", status.name());
-        attributes.put("accountId", accountId);
-        attributes.put("failedChecks", failed.isEmpty() ? "none" : String.join(",", failed));
-        return new HealthEvent(subject.replaceAll("[\\r\\n]", " "), Json.writeString(body), attributes);
+        attribute(attributes, "status", status.name());
+        attribute(attributes, "accountId", accountId);
+        attribute(attributes, "failedChecks", failed.isEmpty() ? "none" : String.join(",", failed));
+        return new HealthEvent(subject, Json.writeString(body), attributes);
+    }
+
+    private static void putPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static String bounded(String value) {
+        return value == null ? null : Text.truncateUtf8(value, MAX_VALUE_BYTES);
+    }
+
+    /** SNS refuses an attribute whose value is empty: such an attribute is left out. */
+    private static void attribute(Map<String, String> attributes, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            attributes.put(name, bounded(value));
+        }
     }
 }
