@@ -1,5 +1,6 @@
 package dev.costlink.verifier;
 
+import dev.costlink.common.CallbackSignature;
 import dev.costlink.common.Json;
 import dev.costlink.common.Text;
 import java.time.Instant;
@@ -13,8 +14,10 @@ import java.util.Map;
  * The SNS message for a connection's health (docs/health-events.md): a JSON body for machines, a Subject for the ops
  * team's inbox, and message attributes (status, accountId, failedChecks) that subscription filter policies can match.
  * Every free-text value is bounded, so that a message (at most seven checks) stays far below SNS's 256 KiB.
+ * {@code eventId} is the same for the same connection and verification time: a subscriber that must never see an event
+ * twice deduplicates on it (docs/health-events.md, "Exactly once").
  */
-public record HealthEvent(String subject, String message, Map<String, String> attributes) {
+public record HealthEvent(String eventId, String subject, String message, Map<String, String> attributes) {
     static final int MAX_NAME_BYTES = 1024;
     static final int MAX_DETAIL_BYTES = 4096;
     static final int MAX_VALUE_BYTES = 2048;
@@ -35,8 +38,10 @@ public record HealthEvent(String subject, String message, Map<String, String> at
                 failed.add(c.name());
             }
         }
+        String eventId = eventId(connectionId, checkedAt);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "connection.health");
+        body.put("eventId", eventId);
         putPresent(body, "connection", bounded(connectionId));
         putPresent(body, "tenant", tenantName == null ? null : Text.truncateUtf8(tenantName, MAX_NAME_BYTES));
         putPresent(body, "accountId", bounded(accountId));
@@ -60,7 +65,12 @@ public record HealthEvent(String subject, String message, Map<String, String> at
         attribute(attributes, "status", status.name());
         attribute(attributes, "accountId", accountId);
         attribute(attributes, "failedChecks", failed.isEmpty() ? "none" : String.join(",", failed));
-        return new HealthEvent(subject, Json.writeString(body), attributes);
+        return new HealthEvent(eventId, subject, Json.writeString(body), attributes);
+    }
+
+    /** {@code health_} and 32 hex digits of SHA-256 over the connection id and the verification time (seconds). */
+    static String eventId(String connectionId, Instant checkedAt) {
+        return "health_" + CallbackSignature.sha256Hex(connectionId + "\n" + checkedAt.getEpochSecond()).substring(0, 32);
     }
 
     private static void putPresent(Map<String, Object> map, String key, Object value) {
