@@ -7,6 +7,7 @@ import dev.costlink.common.RegistrySchema.Connections;
 import dev.costlink.common.RegistrySchema.Deliveries;
 import dev.costlink.common.RegistrySchema.Facts;
 import dev.costlink.common.RegistrySchema.Tenants;
+import dev.costlink.common.Text;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,7 +155,8 @@ public final class Registry implements HealthStore {
         List<AttributeValue> list = new ArrayList<>();
         for (Check k : checks) {
             list.add(AttributeValue.fromM(Map.of(Connections.CHECK_NAME, s(k.name()),
-                    Connections.CHECK_RESULT, s(k.result().name()), Connections.CHECK_DETAIL, s(k.detail()))));
+                    Connections.CHECK_RESULT, s(k.result().name()),
+                    Connections.CHECK_DETAIL, s(Text.truncateUtf8(k.detail(), HealthEvent.MAX_DETAIL_BYTES)))));
         }
         Map<String, String> names = new LinkedHashMap<>();
         names.put("#state", Connections.STATUS);
