@@ -4,9 +4,14 @@ stores each connection's health and publishes to a real SNS topic, read back thr
 What moto enforces and does not: docs/emulator-notes.md."""
 import hashlib
 import json
+import os
+import tempfile
 import time
+import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -31,10 +36,16 @@ def vendor_built():
 
 class World:
     """A vendor user with keys (the verifier's identity), the registry tables, the health topic and a queue that
-    receives what the topic publishes, all on a moto server whose IAM authorisation is on."""
+    receives what the topic publishes, all on a moto server whose IAM authorisation is on (and whose request recorder
+    can show which S3 listings the worker made)."""
 
     def __init__(self):
-        self.moto = MotoServer(unauthenticated_calls=3).start()
+        self.recording = Path(tempfile.mkdtemp(prefix="moto-recording-")) / "requests.jsonl"
+        os.environ["MOTO_RECORDER_FILEPATH"] = str(self.recording)
+        try:
+            self.moto = MotoServer(unauthenticated_calls=3).start()
+        finally:
+            os.environ.pop("MOTO_RECORDER_FILEPATH", None)
         iam = self.moto.client("iam")
         iam.create_user(UserName="verifier")
         iam.put_user_policy(UserName="verifier", PolicyName="all", PolicyDocument=ADMIN)
@@ -65,9 +76,13 @@ class World:
                 "COSTLINK_DELIVERIES_TABLE": self.tables["DeliveriesTable"]}
 
     def connect(self, role_external_id, tenant_external_id=None, registered_hours_ago=24 * 30, carbon=False,
-                status="ACTIVE", bucket_read=True, export=None, export_by_name=False, cur1_report=None):
+                status="ACTIVE", bucket_read=True, export=("HEALTHY", None, None, None), export_by_name=False,
+                cur1_report=None, tenant_name=None, reported_id=None):
         """A customer role (trusting the verifier with an ExternalId, allowed to list the billing bucket as the
-        connection stack's bucket-read policy allows), its tenant and its registry record."""
+        connection stack's bucket-read policy allows), its tenant and its registry record, whose facts are what the
+        connection stack reports: the bucket, the CUR version and prefix, the export (also added to the BCM Data
+        Exports emulator: `export` is its status, reason, latest run and run reason) or CUR 1.0 report, and with
+        `carbon` the carbon prefix and export."""
         name = "CostLink-" + uuid.uuid4().hex[:8]
         self.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": self.user_arn},
@@ -82,37 +97,58 @@ class World:
         tenant = hashlib.sha256(tenant_id.encode()).hexdigest()
         ddb = self.client("dynamodb")
         ddb.put_item(TableName=self.tables["TenantsTable"], Item={
-            "externalIdSha256": {"S": tenant}, "externalId": {"S": tenant_id}, "name": {"S": "Acme " + name[-4:]}})
+            "externalIdSha256": {"S": tenant}, "externalId": {"S": tenant_id},
+            "name": {"S": tenant_name if tenant_name is not None else "Acme " + name[-4:]}})
         role_arn = f"arn:aws:iam::{self.account}:role/{name}"
-        prefix = f"reports/cur2/{name}"
-        prefixes = {"cur": {"S": prefix}}
-        if carbon:
-            prefixes["carbon"] = {"S": f"reports/carbon-footprint/{name}"}
-        key = f"{self.account}#{role_arn}"
+        c = {"tenant": tenant, "connection": f"{self.account}#{role_arn}", "role": name, "role_arn": role_arn}
+        prefixes = {}
         facts = {"bucket": {"S": BUCKET}, "prefixes": {"M": prefixes}}
-        if export:
+        if cur1_report:
+            self.reports.add_report(name + "-CUR1", BUCKET, last_status=cur1_report)
+            prefixes["cur"] = {"S": "reports/cur1"}
+            facts.update(curVersion={"S": "CUR1"}, exportName={"S": name + "-CUR1"})
+            c.update(kind="CUR1", export=name + "-CUR1")
+        else:
             status_code, reason, last_run, last_reason = export
             arn = self.exports.add_export(name + "-CUR", self.account, status=status_code, reason=reason)
             if last_run:
                 self.exports.add_execution(arn, last_run, last_reason)
+            prefixes["cur"] = {"S": "reports/cur2"}
             facts.update(curVersion={"S": "CUR2"}, exportName={"S": name + "-CUR"})
             if not export_by_name:
                 facts["exportArn"] = {"S": arn}
-        if cur1_report:
-            self.reports.add_report(name + "-CUR1", BUCKET, last_status=cur1_report)
-            facts.update(curVersion={"S": "CUR1"}, exportName={"S": name + "-CUR1"})
+            c.update(kind="CUR2", export=name + "-CUR", export_arn=arn)
+        if carbon:
+            self.exports.add_export(name + "-Carbon", self.account, table="CARBON_EMISSIONS")
+            prefixes["carbon"] = {"S": "reports/carbon-footprint"}
+            facts["carbonExportName"] = {"S": name + "-Carbon"}
+            c["carbon_export"] = name + "-Carbon"
+        if reported_id:
+            facts["connectionId"] = {"S": reported_id}
         ddb.put_item(TableName=self.tables["ConnectionsTable"], Item={
-            "tenant": {"S": tenant}, "connection": {"S": key}, "status": {"S": status},
+            "tenant": {"S": tenant}, "connection": {"S": c["connection"]}, "status": {"S": status},
             "accountId": {"S": self.account}, "roleArn": {"S": role_arn},
             "registeredAt": {"N": str(int(time.time()) - registered_hours_ago * 3600)},
             "facts": {"M": facts}})
-        return {"tenant": tenant, "connection": key, "prefix": prefix, "role": name}
+        return c
 
     def deliver(self, c, carbon_month=None):
-        self.s3.put_object(Bucket=BUCKET, Key=f"{c['prefix']}/metadata/BILLING_PERIOD=2026-06/x-Manifest.json", Body=b"{}")
+        """A delivery's manifest where AWS writes it (shared/reference/delivery-formats.md), and a data file."""
+        export = c["export"]
+        period = datetime.now(timezone.utc).strftime("%Y-%m")
+        if c["kind"] == "CUR1":
+            start = datetime.now(timezone.utc).strftime("%Y%m01")
+            keys = [f"reports/cur1/{export}/{start}-{start[:6]}28/{export}-Manifest.json",
+                    f"reports/cur1/{export}/{export}/year={period[:4]}/month={int(period[5:])}/{export}-00001.snappy.parquet"]
+        else:
+            keys = [f"reports/cur2/{export}/metadata/BILLING_PERIOD={period}/{export}-Manifest.json",
+                    f"reports/cur2/{export}/data/BILLING_PERIOD={period}/{export}-00001.snappy.parquet"]
         if carbon_month:
-            self.s3.put_object(Bucket=BUCKET, Key=f"reports/carbon-footprint/{c['role']}/metadata/"
-                               f"usage_period={carbon_month}/c-Manifest.json", Body=b"{}")
+            carbon = c["carbon_export"]
+            keys.append(f"reports/carbon-footprint/{carbon}/metadata/usage_period={carbon_month}/{carbon}-Manifest.json")
+            keys.append(f"reports/carbon-footprint/{carbon}/data/usage_period={carbon_month}/{carbon}-00001.snappy.parquet")
+        for key in keys:
+            self.s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}")
 
     def alerts_received(self):
         sqs = self.client("sqs")
@@ -127,10 +163,25 @@ class World:
                             "attributes": {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}})
                 sqs.delete_message(QueueUrl=self.alerts, ReceiptHandle=m["ReceiptHandle"])
 
-    def health(self, c):
-        item = self.client("dynamodb").get_item(TableName=self.tables["ConnectionsTable"], Key={
+    def item(self, c):
+        return self.client("dynamodb").get_item(TableName=self.tables["ConnectionsTable"], Key={
             "tenant": {"S": c["tenant"]}, "connection": {"S": c["connection"]}})["Item"]
+
+    def health(self, c):
+        item = self.item(c)
         return item["healthStatus"]["S"], {k["M"]["name"]["S"]: k["M"]["result"]["S"] for k in item["healthChecks"]["L"]}
+
+    def recorded(self, action):
+        """Runs `action` with moto's request recorder on and returns the requests it made of moto."""
+        api = self.moto.endpoint + "/moto-api/recorder/"
+        for step in ("reset-recording", "start-recording"):
+            urllib.request.urlopen(urllib.request.Request(api + step, method="POST")).read()
+        try:
+            action()
+        finally:
+            urllib.request.urlopen(urllib.request.Request(api + "stop-recording", method="POST")).read()
+        text = urllib.request.urlopen(api + "download-recording").read().decode()
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 class Signed:
@@ -212,7 +263,8 @@ def test_a_role_that_cannot_read_the_bucket(world, worker):
     c = world.connect("ext-nobucket", bucket_read=False)
     world.deliver(c)
     verify(worker, [c])
-    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "bucket-access": "FAIL"})
+    # The export's own status needs no bucket access, so it is still checked.
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "bucket-access": "FAIL", "cur-export": "PASS"})
     [alert] = world.alerts_received()
     assert "bucket-read policy" in alert["message"]["checks"][1]["detail"]
 
@@ -264,7 +316,7 @@ def test_the_events_file_is_a_batch_the_worker_takes(world, worker):
 def test_no_delivery_yet_within_the_grace_period(world, worker):
     c = world.connect("ext-new", registered_hours_ago=2)
     verify(worker, [c])
-    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS"})
+    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "PASS"})
     world.alerts_received()
 
 
@@ -272,9 +324,9 @@ def test_stale_cur_warns_then_alerts(world, worker):
     c = world.connect("ext-stale")
     world.deliver(c)
     verify(worker, [c], as_of=later(40))
-    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "WARN"})
+    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "WARN", "cur-export": "PASS"})
     verify(worker, [c], as_of=later(50))
-    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "FAIL"})
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "FAIL", "cur-export": "PASS"})
     alerts = world.alerts_received()
     assert [a["attributes"]["status"] for a in alerts] == ["DEGRADED", "UNHEALTHY"]
     assert alerts[1]["message"]["previousStatus"] == "DEGRADED"
@@ -282,16 +334,33 @@ def test_stale_cur_warns_then_alerts(world, worker):
 
 
 def test_unhealthy_repeats_only_after_the_realert_interval_and_recovery_publishes_once(world, worker):
-    c = world.connect("ext-recover")
+    # Time only moves forward (a message older than the last recorded check is skipped): the connection turns
+    # UNHEALTHY through its export, and recovers when the export does.
+    c = world.connect("ext-recover", export=("UNHEALTHY", "INSUFFICIENT_PERMISSION", None, None))
     world.deliver(c)
-    verify(worker, [c], as_of=later(50))
-    verify(worker, [c], as_of=later(52))
+    verify(worker, [c])
+    verify(worker, [c], as_of=later(2))
     assert [a["attributes"]["status"] for a in world.alerts_received()] == ["UNHEALTHY"], "no storm"
-    verify(worker, [c], as_of=later(50 + 25))
+    verify(worker, [c], as_of=later(25))
     assert [a["attributes"]["status"] for a in world.alerts_received()] == ["UNHEALTHY"], "daily reminder"
-    verify(worker, [c])  # as of now: the delivery is fresh again
+    world.exports.exports[c["export_arn"]].status = "HEALTHY"
+    world.exports.exports[c["export_arn"]].reason = None
+    verify(worker, [c], as_of=later(26))
     [recovered] = world.alerts_received()
     assert recovered["attributes"]["status"] == "HEALTHY" and recovered["message"]["previousStatus"] == "UNHEALTHY"
+    verify(worker, [c], as_of=later(27))
+    assert world.alerts_received() == [], "recovered once"
+
+
+def test_a_late_message_never_takes_the_status_back(world, worker):
+    c = world.connect("ext-late")
+    world.deliver(c)
+    verify(worker, [c], as_of=later(50))
+    assert world.health(c)[0] == "UNHEALTHY"
+    checked = world.item(c)["healthCheckedAt"]
+    verify(worker, [c])  # a message of an earlier run, redelivered after the later one was handled
+    assert world.health(c)[0] == "UNHEALTHY" and world.item(c)["healthCheckedAt"] == checked
+    assert [a["attributes"]["status"] for a in world.alerts_received()] == ["UNHEALTHY"]
 
 
 def test_carbon_month_missing(world, worker):
@@ -300,7 +369,8 @@ def test_carbon_month_missing(world, worker):
     c = world.connect("ext-carbon", carbon=True)
     world.deliver(c, carbon_month=stale_month)
     verify(worker, [c])
-    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "PASS", "carbon-month": "WARN"})
+    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "PASS", "carbon-month": "WARN",
+                                            "cur-export": "PASS", "carbon-export": "PASS"})
     world.alerts_received()
 
 
@@ -335,3 +405,144 @@ def test_the_scheduler_queues_every_active_connection(vendor_built, world):
     assert len(bodies) == expected
     assert revoked["connection"] not in {b["connection"] for b in bodies}
     assert {b["asOf"] for b in bodies} == {"2026-11-22T10:00:00Z"}
+
+
+# ---------------------------------------------------------------- issue 9: the verifier's promises, end to end
+
+def publishable_subject(subject):
+    """The SNS Publish rule (moto does not enforce it): ASCII text beginning with a letter, number or punctuation
+    mark, no line breaks or control characters, less than 100 characters long."""
+    return (0 < len(subject) < 100 and all(0x20 <= ord(ch) <= 0x7e for ch in subject)
+            and (subject[0].isalnum() or not subject[0].isspace()))
+
+
+def test_a_long_tenant_name_with_a_tab_still_makes_a_subject_sns_accepts(world, worker):
+    name = "Ac\u0301me\tGlobal Holdings\u000bInternational \u65e5\u672c " * 3
+    c = world.connect("ext-subject", tenant_name=name)
+    world.deliver(c)
+    verify(worker, [c])
+    [alert] = world.alerts_received()
+    assert publishable_subject(alert["subject"]), repr(alert["subject"])
+    assert alert["subject"].startswith("CostLink HEALTHY: Acme Global Holdings International ??")
+    assert alert["subject"].endswith(f" account {world.account} (first check)")
+    assert alert["message"]["tenant"] == name, "the body keeps the name as the vendor stored it"
+
+
+def test_events_name_the_connection_id_customers_see(world, worker):
+    c = world.connect("ext-id-derived")
+    world.deliver(c)
+    verify(worker, [c])
+    [alert] = world.alerts_received()
+    expected = f"costlink-{world.account}-" + hashlib.sha256(c["role_arn"].encode()).hexdigest()[:16]
+    assert alert["message"]["connection"] == expected, "the connection stack's PhysicalResourceId"
+    assert alert["message"]["eventId"].startswith("health_")
+
+    reported = world.connect("ext-id-reported", reported_id=f"costlink-{world.account}-feedfacefeedface")
+    world.deliver(reported)
+    verify(worker, [reported])
+    [alert] = world.alerts_received()
+    assert alert["message"]["connection"] == f"costlink-{world.account}-feedfacefeedface", "the id the callback reported"
+
+
+def deny_registry_updates(world):
+    world.client("iam").put_user_policy(UserName="verifier", PolicyName="no-updates", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "dynamodb:UpdateItem", "Resource": "*"}]}))
+
+
+def allow_registry_updates(world):
+    world.client("iam").delete_user_policy(UserName="verifier", PolicyName="no-updates")
+
+
+def test_a_verification_that_cannot_be_recorded_publishes_nothing(world, worker):
+    c = world.connect("ext-norecord")
+    world.deliver(c)
+    deny_registry_updates(world)
+    try:
+        # SQS redelivers a failed message: each attempt fails to record, and none may alert.
+        for _ in range(3):
+            assert verify(worker, [c]) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    finally:
+        allow_registry_updates(world)
+    assert world.alerts_received() == []
+    assert verify(worker, [c]) == {"batchItemFailures": []}
+    assert [a["attributes"]["status"] for a in world.alerts_received()] == ["HEALTHY"]
+
+
+def test_a_failed_publish_stays_pending_and_the_redelivery_publishes_it_once(vendor_built, world, worker):
+    c = world.connect("ext-nopublish")
+    world.deliver(c)
+    as_of = datetime.now(timezone.utc)
+    spec = FunctionSpec.from_template("VerifierWorkerFunction", ROOT / "vendor.yaml")
+    missing_topic = world.topic.rsplit(":", 1)[0] + ":no-such-topic"
+    with LambdaRunner(spec, code_dir=VENDOR_BUILD / "VerifierWorkerFunction",
+                      env={**world.env(), "COSTLINK_TOPIC_ARN": missing_topic}) as broken:
+        event = {"Records": [{"messageId": "m0", "receiptHandle": "r", "eventSource": "aws:sqs", "body": json.dumps(
+            {"tenant": c["tenant"], "connection": c["connection"], "asOf": as_of.strftime("%Y-%m-%dT%H:%M:%SZ")})}]}
+        assert broken.invoke(event).json() == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    recorded = world.item(c)
+    assert recorded["healthStatus"]["S"] == "HEALTHY"
+    pending = recorded["healthPending"]["M"]
+    assert world.alerts_received() == []
+
+    assert verify(worker, [c], as_of=as_of) == {"batchItemFailures": []}, "the redelivered message"
+    [alert] = world.alerts_received()
+    assert alert["message"]["eventId"] == pending["eventId"]["S"]
+    assert alert["subject"] == pending["subject"]["S"]
+    after = world.item(c)
+    assert "healthPending" not in after
+    assert after["healthCheckedAt"] == recorded["healthCheckedAt"], "the redelivery did not verify again"
+    verify(worker, [c], as_of=as_of)
+    assert world.alerts_received() == [], "published once"
+
+
+def test_malformed_records_fail_alone(world, worker):
+    batch = json.loads((ROOT / "events" / "verifier-sqs-batch.json").read_text())
+    template = batch["Records"][0]
+    bad_bodies = {"m-array": "[]", "m-text": "\"text\"", "m-broken": "{not json", "m-no-asof": json.dumps(
+        {"tenant": "f" * 64, "connection": "x"}), "m-bad-asof": json.dumps(
+        {"tenant": "f" * 64, "connection": "x", "asOf": "yesterday"}), "m-number-tenant": json.dumps(
+        {"tenant": 5, "connection": "x", "asOf": "2026-11-22T10:00:00Z"})}
+    for message_id, body in bad_bodies.items():
+        batch["Records"].append({**template, "messageId": message_id, "body": body})
+    batch["Records"].append({**template, "messageId": "m-no-body", "body": None})
+    batch["Records"].append("not a record")
+    batch["Records"].append({k: v for k, v in template.items() if k != "messageId"})
+    invocation = worker.invoke(batch)
+    assert not invocation.function_error, invocation.payload
+    failed = [f["itemIdentifier"] for f in invocation.json()["batchItemFailures"]]
+    assert failed == [*bad_bodies, "m-no-body"], "each unreadable message alone; the events file's two are skipped"
+
+
+def test_freshness_lists_only_where_manifests_live(world, worker):
+    c = world.connect("ext-listing", carbon=True)
+    world.deliver(c, carbon_month=(datetime.now(timezone.utc).replace(day=1) - timedelta(days=1)).strftime("%Y-%m"))
+    for i in range(30):
+        world.s3.put_object(Bucket=BUCKET, Key=f"reports/cur2/{c['export']}/data/BILLING_PERIOD=2024-{i % 12 + 1:02d}/"
+                                               f"{c['export']}-{i:05d}.snappy.parquet", Body=b"PAR1")
+    requests = world.recorded(lambda: verify(worker, [c]))
+    status, checks = world.health(c)
+    assert checks["cur-freshness"] == "PASS" and checks["carbon-month"] == "PASS", checks
+    listings = [parse_qs(urlparse(r["url"]).query) for r in requests
+                if r["method"] == "GET" and f"/{BUCKET}" in r["url"] and "list-type" in r["url"]]
+    prefixes = [q.get("prefix", [""])[0] for q in listings]
+    assert prefixes, requests
+    assert all("/metadata/" in p for p in prefixes), prefixes
+    assert len(prefixes) <= 4, prefixes
+    world.alerts_received()
+
+
+def test_the_latest_run_of_an_export_with_many_runs_is_read_within_bounds(world, worker):
+    c = world.connect("ext-many-runs")
+    start = datetime.now(timezone.utc) - timedelta(days=400)
+    for i in range(1000):
+        world.exports.add_execution(c["export_arn"], "DELIVERY_SUCCESS", created=start + timedelta(hours=8 * i))
+    world.deliver(c)
+    calls = len(world.exports.calls)
+    verify(worker, [c])
+    made = world.exports.calls[calls:]
+    assert made.count("ListExecutions") == 3, made
+    status, checks = world.health(c)
+    assert checks["cur-export"] == "PASS"
+    [alert] = world.alerts_received()
+    detail = next(k["detail"] for k in alert["message"]["checks"] if k["name"] == "cur-export")
+    assert "newest of those read" in detail, detail

@@ -51,6 +51,17 @@ public final class RegistrySchema {
         public static final String HISTORY_TYPE = "type";
         public static final String HISTORY_EVENT_ID = "eventId";
         public static final String HISTORY_AT = "at";
+        /** A health event recorded but not yet known to be published (the verifier's exactly-once marker). */
+        public static final String HEALTH_PENDING = "healthPending";
+        /** Inside each item of {@link #HEALTH_CHECKS}. */
+        public static final String CHECK_NAME = "name";
+        public static final String CHECK_RESULT = "result";
+        public static final String CHECK_DETAIL = "detail";
+        /** Inside {@link #HEALTH_PENDING}. */
+        public static final String PENDING_EVENT_ID = "eventId";
+        public static final String PENDING_SUBJECT = "subject";
+        public static final String PENDING_MESSAGE = "message";
+        public static final String PENDING_ATTRIBUTES = "attributes";
 
         private Connections() {}
 
@@ -62,8 +73,11 @@ public final class RegistrySchema {
 
     /** Inside {@link Connections#FACTS}: the connection event's {@code connection} object as sent (callback contract). */
     public static final class Facts {
+        public static final String CONNECTION_ID = "connectionId";
         public static final String BUCKET = "bucket";
         public static final String CUR_VERSION = "curVersion";
+        public static final String CUR1 = "CUR1";
+        public static final String CUR2 = "CUR2";
         public static final String EXPORT_NAME = "exportName";
         public static final String EXPORT_ARN = "exportArn";
         public static final String CARBON_EXPORT_NAME = "carbonExportName";
@@ -87,9 +101,17 @@ public final class RegistrySchema {
         public static final String UPDATED_AT = "updatedAt";
         /** Inside a delivery map (the event's delivery object plus these): when the registry received it (epoch seconds). */
         public static final String RECEIVED_AT = "receivedAt";
-        /** Inside a delivery map: the event's type and id. */
-        public static final String EVENT_TYPE = "type";
+        /** Inside a delivery map: the event's type and id, and the contract's delivery fields. */
+        public static final String TYPE = "type";
         public static final String EVENT_ID = "eventId";
+        public static final String KIND = "kind";
+        public static final String EXPORT_NAME = "exportName";
+        public static final String REPORT_NAME = "reportName";
+        public static final String BILLING_PERIOD = "billingPeriod";
+        public static final String MANIFEST_KEY = "manifestKey";
+        public static final String FILE_COUNT = "fileCount";
+        public static final String TOTAL_ROWS = "totalRows";
+        public static final String TOTAL_BYTES = "totalBytes";
 
         private Deliveries() {}
 

@@ -192,7 +192,7 @@ public final class DynamoRegistryStore implements RegistryStore {
         String tenant = (String) event.get("externalIdSha256");
         String kind = (String) d.get("kind");
         Map<String, Object> last = new LinkedHashMap<>(d);
-        last.put(Deliveries.EVENT_TYPE, event.get("type"));
+        last.put(Deliveries.TYPE, event.get("type"));
         last.put(Deliveries.EVENT_ID, eventId);
         last.put(Deliveries.RECEIVED_AT, now);
 

@@ -3,9 +3,13 @@ package dev.costlink.verifier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/** Runs the checks of one connection, the way the vendor's platform will reach it: through the role. */
+/**
+ * Runs the checks of one connection, the way the vendor's platform will reach it: through the role. Checks come in a
+ * fixed order: assume-role; then, for a connection with a billing bucket, cur-freshness and carbon-month (or
+ * bucket-access when the role cannot list the bucket); then the exports' own status (cur-export or cur-report,
+ * carbon-export), which needs no bucket access.
+ */
 public final class ConnectionVerifier {
     private final CustomerAccount account;
     private final FreshnessCheck freshness;
@@ -19,7 +23,7 @@ public final class ConnectionVerifier {
         List<Check> checks = new ArrayList<>();
         CustomerAccount.Session session;
         try {
-            session = account.assume(c.roleArn(), c.externalId());
+            session = account.assume(c.roleArn(), c.tenant().externalId());
             checks.add(Check.pass("assume-role", "Assumed " + c.roleArn() + " with the tenant's ExternalId."));
         } catch (CustomerAccount.AssumeRoleRefused e) {
             checks.add(Check.fail("assume-role", "Cannot assume " + c.roleArn() + " (" + e.getMessage() + "). Likely "
@@ -28,38 +32,40 @@ public final class ConnectionVerifier {
                     + "the role was deleted. Fix: update the connection stack with the tenant's ExternalId."));
             return checks;
         }
-        if (!c.hasBillingData()) {
-            return checks;
+        BillingFacts b = c.billing();
+        if (b.hasBucket()) {
+            deliveries(session, c, asOf, checks);
         }
-        try {
-            Optional<Instant> newest = session.newestManifest(c.bucket(), c.curPrefix());
-            checks.add(freshness.cur(c.registeredAt(), newest.orElse(null), asOf));
-            if (c.carbonPrefix() != null) {
-                checks.add(freshness.carbon(session.newestCarbonMonth(c.bucket(), c.carbonPrefix()).orElse(null), asOf));
-            }
-            if ("CUR2".equals(c.curVersion()) && (c.exportArn() != null || c.exportName() != null)) {
-                checks.add(exportCheck(session, "cur-export", c.exportArn(), c.exportName()));
-            }
-            if ("CUR1".equals(c.curVersion()) && c.exportName() != null) {
-                checks.add(ExportStatusCheck.legacyReport(c.exportName(), session.reportStatus(c.exportName())));
-            }
-            if (c.carbonExportArn() != null || c.carbonExportName() != null) {
-                checks.add(exportCheck(session, "carbon-export", c.carbonExportArn(), c.carbonExportName()));
-            }
-        } catch (CustomerAccount.BucketDenied e) {
-            checks.add(Check.fail("bucket-access", "The role cannot read s3://" + c.bucket() + "/" + c.curPrefix()
-                    + " (" + e.getMessage() + "). Likely causes: the bucket-read policy was removed from the role, or "
-                    + "the bucket policy denies it. Fix: update the connection stack."));
+        if (b.legacyCur() && b.curExport().name() != null) {
+            checks.add(ExportStatusCheck.legacyReport(b.curExport().name(), session.report(b.curExport().name())));
+        } else if (!b.legacyCur() && b.curExport().isKnown()) {
+            checks.add(exportCheck(session, "cur-export", b.curExport()));
+        }
+        if (b.carbonExport().isKnown()) {
+            checks.add(exportCheck(session, "carbon-export", b.carbonExport()));
         }
         return checks;
     }
 
-    private static Check exportCheck(CustomerAccount.Session session, String name, String arn, String exportName) {
-        String label = exportName != null ? exportName : arn;
-        return session.export(arn, exportName)
-                .map(e -> ExportStatusCheck.of(name, e.name(), e.statusCode(), e.statusReason(), e.latestRun(),
-                        e.latestRunReason(), e.lastRefreshedAt()))
-                .orElseGet(() -> Check.fail(name, "Export " + label + " does not exist (deleted, or created under "
-                        + "another name). Fix: update the connection stack, which recreates it."));
+    private void deliveries(CustomerAccount.Session session, Connection c, Instant asOf, List<Check> checks) {
+        BillingFacts b = c.billing();
+        try {
+            checks.add(b.curExport().name() == null ? freshness.curUnlocated()
+                    : freshness.cur(c.registeredAt(), DeliveryLocator.newestCurManifest(session, b).orElse(null), asOf));
+            if (b.hasCarbon()) {
+                checks.add(b.carbonExport().name() == null ? freshness.carbonUnlocated()
+                        : freshness.carbon(DeliveryLocator.newestCarbonMonth(session, b).orElse(null), asOf));
+            }
+        } catch (CustomerAccount.BucketDenied e) {
+            checks.add(Check.fail("bucket-access", "The role cannot list the report prefixes of s3://" + b.bucket()
+                    + " (" + e.getMessage() + "). Likely causes: the bucket-read policy was removed from the role, or "
+                    + "the bucket policy denies it. Fix: update the connection stack."));
+        }
+    }
+
+    private static Check exportCheck(CustomerAccount.Session session, String name, ExportRef export) {
+        return session.export(export).map(e -> ExportStatusCheck.of(name, e))
+                .orElseGet(() -> Check.fail(name, "Export " + export.label() + " does not exist (deleted, or created "
+                        + "under another name). Fix: update the connection stack, which recreates it."));
     }
 }

@@ -1,6 +1,8 @@
 package dev.costlink.verifier;
 
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Reads BCM Data Exports' own verdict on an export and its latest execution into a check with the likely fix. */
 public final class ExportStatusCheck {
@@ -14,7 +16,7 @@ public final class ExportStatusCheck {
 
     /** As above; {@code lastRefreshedAt} (may be null) is reported so a reader sees when AWS last refreshed it. */
     public static Check of(String name, String exportName, String statusCode, String statusReason,
-                           String executionStatus, String executionReason, java.time.Instant lastRefreshedAt) {
+                           String executionStatus, String executionReason, Instant lastRefreshedAt) {
         if ("UNHEALTHY".equals(statusCode)) {
             return Check.fail(name, "Export " + exportName + " is UNHEALTHY (" + reason(statusReason) + "): "
                     + fix(statusReason));
@@ -28,13 +30,25 @@ public final class ExportStatusCheck {
                 + (executionStatus == null ? "." : "; latest run " + executionStatus + "."));
     }
 
+    /** BCM Data Exports' state of an export, with its latest run (noting when it is the newest of those read). */
+    public static Check of(String name, CustomerAccount.ExportState e) {
+        CustomerAccount.LatestRun run = e.latestRun();
+        Check c = of(name, e.name(), e.statusCode(), e.statusReason(), run == null ? null : run.status(),
+                run == null ? null : run.reason(), e.lastRefreshedAt());
+        if (run != null && run.partial()) {
+            return new Check(c.name(), c.result(), c.detail() + " (The export has more runs than the verifier reads; "
+                    + "the latest run is the newest of those read.)");
+        }
+        return c;
+    }
+
     /** A legacy CUR 1.0 report: present, and its last delivery not in error. */
-    public static Check legacyReport(String reportName, java.util.Optional<java.util.Optional<String>> status) {
-        if (status.isEmpty()) {
+    public static Check legacyReport(String reportName, Optional<CustomerAccount.ReportState> report) {
+        if (report.isEmpty()) {
             return Check.fail("cur-report", "CUR 1.0 report " + reportName + " does not exist (deleted, or created under "
                     + "another name). Fix: update the connection stack, which recreates it.");
         }
-        String last = status.get().orElse(null);
+        String last = report.get().lastStatus();
         if ("ERROR_PERMISSIONS".equals(last)) {
             return Check.fail("cur-report", "CUR 1.0 report " + reportName + " cannot deliver (ERROR_PERMISSIONS): the "
                     + "bucket policy does not let billingreports.amazonaws.com write; restore the policy of the "

@@ -1,0 +1,76 @@
+package dev.costlink.verifier;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** A customer account in memory: a bucket's keys, exports and reports, and a record of every listing made. */
+final class FakeCustomerAccount implements CustomerAccount {
+    final TreeMap<String, Instant> keys = new TreeMap<>();
+    final Map<String, ExportState> exports = new HashMap<>();
+    final Map<String, ReportState> reports = new HashMap<>();
+    final List<String> listed = new ArrayList<>();
+    String refusal;
+    boolean bucketDenied;
+    int assumed;
+
+    FakeCustomerAccount put(String key, Instant lastModified) {
+        keys.put(key, lastModified);
+        return this;
+    }
+
+    @Override
+    public Session assume(String roleArn, String externalId) throws AssumeRoleRefused {
+        assumed++;
+        if (refusal != null) {
+            throw new AssumeRoleRefused(refusal);
+        }
+        return new Session() {
+            @Override
+            public List<String> folders(String bucket, String prefix) throws BucketDenied {
+                listed.add(prefix);
+                deny();
+                TreeSet<String> out = new TreeSet<>();
+                for (String key : keys.tailMap(prefix).keySet()) {
+                    if (!key.startsWith(prefix)) {
+                        break;
+                    }
+                    int slash = key.indexOf('/', prefix.length());
+                    if (slash >= 0) {
+                        out.add(key.substring(0, slash + 1));
+                    }
+                }
+                return new ArrayList<>(out);
+            }
+
+            @Override
+            public List<StoredObject> objects(String bucket, String prefix) throws BucketDenied {
+                listed.add(prefix);
+                deny();
+                return keys.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                        .map(e -> new StoredObject(e.getKey(), e.getValue())).toList();
+            }
+
+            @Override
+            public Optional<ExportState> export(ExportRef export) {
+                return Optional.ofNullable(exports.get(export.arn() != null ? export.arn() : export.name()));
+            }
+
+            @Override
+            public Optional<ReportState> report(String reportName) {
+                return Optional.ofNullable(reports.get(reportName));
+            }
+        };
+    }
+
+    private void deny() throws BucketDenied {
+        if (bucketDenied) {
+            throw new BucketDenied("AccessDenied: Access Denied");
+        }
+    }
+}
