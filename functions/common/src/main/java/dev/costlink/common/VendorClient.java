@@ -91,9 +91,6 @@ public final class VendorClient {
             conn.setRequestProperty(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
             conn.setRequestProperty(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(externalId, timestamp, body));
             conn.setRequestProperty(CallbackSignature.IDEMPOTENCY_HEADER, idempotencyKey);
-            // Never reused (disconnected below): a server that closes lets the JDK drop the socket instead of draining
-            // an unread body in the background.
-            conn.setRequestProperty("Connection", "close");
             alarm = ConnectionAlarm.arm(conn, attemptMillis);
             try (OutputStream out = conn.getOutputStream()) {
                 out.write(body);

@@ -137,20 +137,6 @@ class VendorClientTest {
     }
 
     @Test
-    void everyRequestAsksTheVendorToCloseTheConnection() {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        server.createContext("/close", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            seen.add(exchange.getRequestHeaders().getFirst("Connection"));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/close");
-        assertTrue(client.post(url, "secret-xyz", "evt_1", new byte[0], Deadline.in(5_000), false).delivered());
-        assertEquals(List.of("close"), seen);
-    }
-
-    @Test
     void anExpiredDeadlineMakesNoAttempt() {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/cb");
         VendorOutcome outcome = client.post(url, "secret-xyz", "k", new byte[0], Deadline.in(0), true);
