@@ -679,6 +679,8 @@ def test_logs_are_structured_and_never_hold_the_secret(spec, responses, vendor):
     assert {"request received", "vendor callback finished", "response sent to CloudFormation"} <= {
         l["message"] for l in lines}
     assert all(l["requestId"] and l["function"] == "connection-callback" for l in lines)
+    for received in vendor.received:
+        validate_contract("ConnectionEvent", received.json())
     signature = vendor.received[0].headers["CostLink-Signature"]
     for secret in (EXTERNAL_ID, signature, signature[3:], cfn.url):
         assert secret not in logs
