@@ -3,6 +3,7 @@ ResponseURL is a real pre-signed S3 PUT URL on the local moto server; the vendor
 signatures. Each case asserts the exact answer CloudFormation reads back and that it came before the deadline."""
 import copy
 import hashlib
+import hmac
 import json
 import socket
 import socketserver
@@ -17,7 +18,7 @@ import pytest
 from conftest import ROOT
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
 from support.contract import validate as validate_contract
-from costlink_tools.stand_in_vendor import Answer, Vendor
+from costlink_tools.stand_in_vendor import Answer, Received, Vendor
 
 EVENTS = ROOT / "events"
 EXTERNAL_ID = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
@@ -547,12 +548,11 @@ def test_invalid_properties_fail_a_create_even_with_complete_with_warning(spec, 
 # ------------------------------------------------------------------------------------------------ a trickling vendor
 class TricklingVendor:
     """Reads each request, sends `head` at once, then one byte of `trickle` every half second: no per-read timeout
-    ever fires. Records the requests (for the contract check) and whether the client hung up before the end."""
+    ever fires. Records the requests as the stand-in vendor does (for the contract and signature checks)."""
 
     def __init__(self, head: bytes, trickle: bytes = b"x" * 120):
         vendor = self
         self.received: list[Received] = []
-        self.hung_up = 0
         self._stop = threading.Event()
 
         class Handler(socketserver.BaseRequestHandler):
@@ -564,10 +564,15 @@ class TricklingVendor:
                         return
                     data += chunk
                 head_part, body = data.split(b"\r\n\r\n", 1)
-                headers = dict(line.split(": ", 1) for line in head_part.decode("latin-1").split("\r\n")[1:])
+                request_line, *lines = head_part.decode("latin-1").split("\r\n")
+                headers = dict(line.split(": ", 1) for line in lines)
                 while len(body) < int(headers.get("Content-Length", 0)):
                     body += self.request.recv(65536)
-                vendor.received.append(Received(headers, body))
+                signed = f"{headers.get('CostLink-Timestamp', '')}.".encode() + body
+                expected = "v1=" + hmac.new(EXTERNAL_ID.encode(), signed, hashlib.sha256).hexdigest()
+                vendor.received.append(Received(request_line.split(" ")[1], headers, body,
+                                                hmac.compare_digest(expected, headers.get("CostLink-Signature", "")),
+                                                time.monotonic()))
                 try:
                     self.request.sendall(head)
                     for b in trickle:
@@ -575,7 +580,7 @@ class TricklingVendor:
                             return
                         self.request.sendall(bytes([b]))
                 except OSError:
-                    vendor.hung_up += 1
+                    pass  # the function hung up
 
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -588,15 +593,7 @@ class TricklingVendor:
         self.server.server_close()
 
 
-class Received:
-    def __init__(self, headers, body):
-        self.headers, self.body = headers, body
-
-    def json(self):
-        return json.loads(self.body)
-
-
-def test_a_vendor_trickling_its_headers_is_cut_and_retried(spec, responses):
+def test_a_vendor_trickling_its_headers_is_cut_at_the_attempt_deadline(spec, responses):
     vendor = TricklingVendor(b"HTTP/1.1 200 OK\r\nX-Slow: ")
     try:
         cfn = Cfn(responses)
@@ -605,6 +602,7 @@ def test_a_vendor_trickling_its_headers_is_cut_and_retried(spec, responses):
         assert answer == failed(answer["Reason"])
         assert answer["Reason"].startswith("Could not report the connection to the vendor: vendor unreachable after ")
         assert "timed out: no complete answer within" in answer["Reason"]
+        assert vendor.received and all(r.signature_valid for r in vendor.received)
     finally:
         vendor.stop()
 
