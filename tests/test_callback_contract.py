@@ -39,3 +39,27 @@ def test_schema_rejects_what_the_contract_forbids(path, value):
     target[path[-1]] = value
     with pytest.raises(ValidationError):
         validate("ConnectionEvent", body)
+
+
+def _permission_set_names(join):
+    """The names a template's !Join of permission sets can produce: plain strings and the names inside each !If."""
+    names = []
+    for item in join["Fn::Join"][1]:
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            names.extend(v for v in item["Fn::If"][1:] if isinstance(v, str))
+    return names
+
+
+def test_the_contracts_permission_sets_are_the_reference_sets_and_the_templates():
+    import json
+    from conftest import SHARED
+    enum = _document()["components"]["schemas"]["Connection"]["properties"]["permissionSets"]["items"]["enum"]
+    reference = json.loads((SHARED / "reference" / "permission-sets.json").read_text())["sets"]
+    assert sorted(enum) == sorted(reference)
+    from conftest import ROOT
+    from costlink_tools.cfn_model import load_template
+    template = load_template(ROOT / "template.yaml")
+    assert sorted(_permission_set_names(template["Resources"]["ConnectionCallback"]["Properties"]["PermissionSets"])) \
+        == sorted(enum)

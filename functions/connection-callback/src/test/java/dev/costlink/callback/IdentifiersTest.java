@@ -28,5 +28,20 @@ class IdentifiersTest {
     void stackArnParsing() {
         StackArn arn = StackArn.parse("arn:aws-cn:cloudformation:cn-north-1:111122223333:stack/name/guid");
         assertEquals(new StackArn("aws-cn", "cn-north-1", "111122223333"), arn);
+        assertEquals("us-gov-west-1",
+                StackArn.parse("arn:aws-us-gov:cloudformation:us-gov-west-1:111122223333:stack/n/g").region());
+    }
+
+    @Test
+    void stackArnsTheContractCannotCarryAreRefused() {
+        for (String id : new String[] {"arn:aws:cloudformation:US-EAST-1:111122223333:stack/n/g",
+                "arn:aws:cloudformation:us-east-1:11112222333:stack/n/g", "arn:aws:s3:::bucket", "stack/n/g"}) {
+            assertEquals("StackId is not a CloudFormation stack ARN",
+                    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                            () -> StackArn.parse(id)).getMessage(), id);
+        }
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StackArn.parse("arn:aws-iso:cloudformation:us-iso-east-1:111122223333:stack/n/g")).getMessage()
+                .startsWith("StackId's partition is not one the callback contract supports"));
     }
 }
