@@ -18,7 +18,8 @@ public record Manifest(List<String> entries, List<String> columns, String runId,
         try {
             m = Json.parseObject(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("manifest is not valid JSON (" + e.getMessage() + ")");
+            // Never the parser's message: it quotes the manifest's text, and problems travel to the vendor.
+            throw new IllegalArgumentException("manifest is not valid JSON (or not a JSON object)");
         }
         String listField = kind == DeliveryKind.CUR1 ? "reportKeys" : "dataFiles";
         if (!(m.get(listField) instanceof List<?> list)) {

@@ -1,0 +1,213 @@
+package dev.costlink.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.costlink.common.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A delivery's manifest and files against an in-memory bucket: every outcome the event reports. */
+class DeliveryValidatorTest {
+    static final String BUCKET = "acme-costlink-cur";
+    static final String ROOT = "reports/cur2/X/";
+    static final String MANIFEST = ROOT + "metadata/BILLING_PERIOD=2026-05/X-Manifest.json";
+    static final DeliveryRef CUR2 = new DeliveryRef(DeliveryKind.CUR2, BUCKET, MANIFEST, "X", "2026-05", ROOT);
+    static final List<String> COLUMNS = List.of("identity_line_item_id", "line_item_usage_account_id",
+            "line_item_unblended_cost", "product", "resource_tags");
+
+    final MemoryStore store = new MemoryStore();
+
+    static String dataKey(int i) {
+        return ROOT + "data/BILLING_PERIOD=2026-05/X-0000" + i + ".snappy.parquet";
+    }
+
+    static byte[] manifest(List<String> columns, List<String> dataFiles) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("executionId", "0f6a4f3e-1c2b");
+        m.put("exportArn", "arn:aws:bcm-data-exports:us-east-1:111122223333:export/X-6f1d2b9e");
+        List<Map<String, Object>> cols = new ArrayList<>();
+        for (String c : columns) {
+            cols.add(Map.of("name", c, "type", "string"));
+        }
+        m.put("columns", cols);
+        m.put("dataFiles", dataFiles);
+        m.put("additionalOutputFiles", List.of());
+        return Json.write(m);
+    }
+
+    /** {@code files} data files of {@code rows} rows each, all listed in the manifest. */
+    List<String> delivery(int files, long rows) {
+        List<String> uris = new ArrayList<>();
+        for (int i = 1; i <= files; i++) {
+            store.put(dataKey(i), ParquetBytes.of(COLUMNS, rows));
+            uris.add("s3://" + BUCKET + "/" + dataKey(i));
+        }
+        store.put(MANIFEST, manifest(COLUMNS, uris));
+        return uris;
+    }
+
+    DeliveryReport validate(DeliveryRef ref) {
+        return new DeliveryValidator(store, 4).validate(ref);
+    }
+
+    static List<DeliveryReport.Problem> problems(String... fileThenProblem) {
+        List<DeliveryReport.Problem> out = new ArrayList<>();
+        for (int i = 0; i < fileThenProblem.length; i += 2) {
+            out.add(new DeliveryReport.Problem(fileThenProblem[i], fileThenProblem[i + 1]));
+        }
+        return out;
+    }
+
+    @Test
+    void aSoundDelivery() {
+        delivery(3, 7);
+        DeliveryReport r = validate(CUR2);
+        assertEquals(List.of(), r.problems());
+        assertTrue(r.valid());
+        assertEquals(3, r.fileCount());
+        assertEquals(21, r.totalRows());
+        assertEquals(3L * store.objects.get(dataKey(1)).length, r.totalBytes());
+        assertEquals("0f6a4f3e-1c2b", r.runId());
+        assertEquals("arn:aws:bcm-data-exports:us-east-1:111122223333:export/X-6f1d2b9e", r.exportArn());
+        assertEquals(MemoryStore.eTagOf(store.objects.get(MANIFEST)), r.manifestETag());
+    }
+
+    @Test
+    void aListedFileMissing() {
+        delivery(3, 1);
+        store.objects.remove(dataKey(2));
+        assertEquals(problems(dataKey(2), "listed in the manifest but missing from the bucket"), validate(CUR2).problems());
+    }
+
+    @Test
+    void filesInAnotherBucketOrOutsideTheExportAreNeverRead() {
+        List<String> uris = new ArrayList<>(delivery(1, 1));
+        String foreign = "s3://other-bucket/" + dataKey(2);
+        String outside = "s3://" + BUCKET + "/private/payroll.parquet";
+        String escaping = "s3://" + BUCKET + "/" + ROOT + "data/../../../private/payroll.parquet";
+        uris.addAll(List.of(foreign, outside, escaping, "reports/cur2/X/data/relative.parquet", "s3://" + BUCKET));
+        store.put(MANIFEST, manifest(COLUMNS, uris));
+        store.put("private/payroll.parquet", ParquetBytes.of(List.of("salary"), 1));
+        long before = store.requests.get();
+        DeliveryReport r = validate(CUR2);
+        assertEquals(problems(
+                foreign, "listed in another bucket (other-bucket): not read",
+                outside, "outside the export's prefix " + ROOT + ": not read",
+                escaping, "key has empty or dot segments: not read",
+                "reports/cur2/X/data/relative.parquet", "not an s3:// URI: not read",
+                "s3://" + BUCKET, "not an s3://bucket/key URI: not read"), r.problems());
+        assertEquals(6, r.fileCount());
+        assertEquals(before + 2, store.requests.get(), "the manifest and the one sound file only");
+    }
+
+    @Test
+    void cur1KeysAreBucketRelativeAndTheManifestBucketCounts() {
+        DeliveryRef cur1 = new DeliveryRef(DeliveryKind.CUR1, BUCKET, "reports/cur1/R/20260501-20260601/R-Manifest.json",
+                "R", "2026-05", "reports/cur1/R/");
+        String key = "reports/cur1/R/R/year=2026/month=5/R-00001.snappy.parquet";
+        store.put(key, ParquetBytes.of(List.of("identity_line_item_id", "line_item_unblended_cost"), 5));
+        String columns = "[{\"category\":\"identity\",\"name\":\"LineItemId\",\"type\":\"String\"},"
+                + "{\"category\":\"lineItem\",\"name\":\"UnblendedCost\",\"type\":\"BigDecimal\"}]";
+        store.put(cur1.manifestKey(), ("{\"assemblyId\":\"a1\",\"bucket\":\"" + BUCKET + "\",\"columns\":" + columns
+                + ",\"reportKeys\":[\"" + key + "\"]}").getBytes(StandardCharsets.UTF_8));
+        DeliveryReport r = validate(cur1);
+        assertEquals(List.of(), r.problems());
+        assertEquals(5, r.totalRows());
+        assertEquals("a1", r.runId());
+
+        store.put(cur1.manifestKey(), ("{\"assemblyId\":\"a1\",\"bucket\":\"someone-else\",\"columns\":" + columns
+                + ",\"reportKeys\":[\"" + key + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(problems(key, "listed in another bucket (someone-else): not read"), validate(cur1).problems());
+    }
+
+    @Test
+    void theCorruptedFooterSample() throws Exception {
+        delivery(2, 1);
+        store.put(dataKey(1), ParquetFooterTest.sample("PARQUET-1481.parquet"));
+        List<DeliveryReport.Problem> p = validate(CUR2).problems();
+        assertEquals(1, p.size());
+        assertEquals(dataKey(1), p.get(0).file());
+        assertTrue(p.get(0).problem().startsWith("corrupted Parquet footer"), p.get(0).problem());
+    }
+
+    @Test
+    void aTruncatedAndATinyFile() {
+        delivery(2, 1);
+        byte[] whole = store.objects.get(dataKey(1));
+        store.put(dataKey(1), java.util.Arrays.copyOf(whole, whole.length - 10));
+        store.put(dataKey(2), new byte[0]);
+        assertEquals(problems(dataKey(1), "no trailing PAR1 magic: truncated or not a Parquet file",
+                dataKey(2), "not a Parquet file: 0 bytes is too small"), validate(CUR2).problems());
+    }
+
+    @Test
+    void anEmptyDelivery() {
+        delivery(2, 0);
+        DeliveryReport r = validate(CUR2);
+        assertEquals(problems(null, "empty delivery: the data files hold zero rows"), r.problems());
+        assertEquals(0, r.totalRows());
+    }
+
+    @Test
+    void aManifestListingNoFiles() {
+        store.put(MANIFEST, manifest(COLUMNS, List.of()));
+        assertEquals(problems(null, "the manifest lists no data files"), validate(CUR2).problems());
+    }
+
+    @Test
+    void aManifestWithoutColumns() {
+        delivery(1, 1);
+        store.put(MANIFEST, manifest(List.of(), List.of("s3://" + BUCKET + "/" + dataKey(1))));
+        assertEquals(problems(MANIFEST, "manifest lists no columns"), validate(CUR2).problems());
+    }
+
+    @Test
+    void aManifestMissingOrNotJson() {
+        assertEquals(problems(MANIFEST, "manifest not found"), validate(CUR2).problems());
+        store.put(MANIFEST, "<Error>not json</Error>".getBytes(StandardCharsets.UTF_8));
+        DeliveryReport r = validate(CUR2);
+        assertEquals(1, r.problems().size());
+        assertTrue(r.problems().get(0).problem().startsWith("manifest is not valid JSON"), r.problems().toString());
+        store.put(MANIFEST, "{\"columns\":[]}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(problems(MANIFEST, "manifest has no dataFiles list"), validate(CUR2).problems());
+    }
+
+    @Test
+    void aManifestThatIsNotJsonIsNotQuoted() {
+        for (String text : List.of("{\"columns\": Secret9f8e7d6c5b4a}", "Secret9f8e7d6c5b4a", "[\"Secret9f8e7d6c5b4a\"]")) {
+            store.put(MANIFEST, text.getBytes(StandardCharsets.UTF_8));
+            assertEquals(problems(MANIFEST, "manifest is not valid JSON (or not a JSON object)"),
+                    validate(CUR2).problems());
+        }
+    }
+
+    @Test
+    void columnsThatDifferFromTheManifest() {
+        delivery(1, 3);
+        List<String> other = new ArrayList<>(COLUMNS.subList(1, COLUMNS.size()));
+        other.add("surprise_column");
+        store.put(dataKey(1), ParquetBytes.of(other, 3));
+        assertEquals(problems(dataKey(1), "columns differ from the manifest: missing 1 [identitylineitemid]; "
+                + "unexpected 1 [surprise_column]"), validate(CUR2).problems());
+    }
+
+    @Test
+    void aFooterLargerThanTheFirstReadTakesASecondRangedRead() {
+        delivery(1, 1000);
+        byte[] big = ParquetBytes.of(COLUMNS, 1000, 400, 300_000);
+        store.put(dataKey(1), big);
+        int footer = big.length - 300_000 - 12;
+        assertTrue(footer > ParquetFooter.TAIL_BYTES, "footer of " + footer + " bytes");
+        long before = store.bytesRead();
+        DeliveryReport r = validate(CUR2);
+        assertEquals(List.of(), r.problems());
+        assertEquals(1000, r.totalRows());
+        long read = store.bytesRead() - before - store.objects.get(MANIFEST).length;
+        assertEquals(footer + 8, read, "the footer and its length, nothing of the body");
+    }
+}
