@@ -111,9 +111,13 @@ def test_cur2_create_new_mode_is_one_event_for_its_two_manifests(spec, moto, ven
     assert only_event(vendor)["type"] == "delivery.completed"
 
 
+@pytest.mark.parametrize("column_names", ["documented", "physical"])
 @pytest.mark.parametrize("in_month_folder", [False, True], ids=["range-folder", "month-folder"])
-def test_cur1_delivery_in_both_manifest_locations(spec, moto, vendor, build, in_month_folder):
-    d = build.cur1(in_month_folder=in_month_folder)
+def test_cur1_athena_parquet_in_both_manifest_locations_and_column_spellings(spec, moto, vendor, build, in_month_folder,
+                                                                           column_names):
+    """~180 columns written as Athena's parquet-mr writes CUR 1.0 (INT96 timestamps, root hive_schema), the manifest
+    listing them as {category, name} ("documented") or with the name already physical: both are the same columns."""
+    d = build.cur1(in_month_folder=in_month_folder, column_names=column_names)
     event = json.loads((EVENTS / "delivery-cur1.json").read_text()) if not in_month_folder \
         else s3_notification(BUCKET, d.manifest_key)
     run(spec, moto, vendor, event)
@@ -123,6 +127,18 @@ def test_cur1_delivery_in_both_manifest_locations(spec, moto, vendor, build, in_
         "kind": "CUR1", "bucket": BUCKET, "reportName": "CostLink-CUR-Export", "billingPeriod": "2026-05",
         "assemblyId": d.manifest["assemblyId"], "manifestKey": d.manifest_key, "fileCount": 1, "totalRows": 5,
         "totalBytes": d.total_bytes}
+    assert len(d.manifest["columns"]) > 175
+
+
+def test_cur1_columns_differing_in_more_than_spelling(spec, moto, vendor, build, s3):
+    d = build.cur1(column_names="physical")
+    manifest = copy.deepcopy(d.manifest)
+    manifest["columns"] = [c for c in manifest["columns"] if c["name"] != "savings_plan_savings_plan_a_r_n"]
+    manifest["columns"].append({"category": "resourceTags", "name": "user:Owner", "type": "OptionalString"})
+    s3.put_object(Bucket=BUCKET, Key=d.manifest_key, Body=json.dumps(manifest).encode())
+    run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    assert problems_of(vendor) == [{"file": d.data_keys[0], "problem": "columns differ from the manifest: missing 1 "
+                                    "[resource_tags_user_owner]; unexpected 1 [savings_plan_savings_plan_a_r_n]"}]
 
 
 @pytest.mark.parametrize("spelling", ["carbon_model_version", "model_version"])
@@ -197,7 +213,7 @@ def test_columns_differ_from_the_manifest(spec, moto, vendor, build):
     d = build.cur2(files=1, columns=columns)
     run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
     assert problems_of(vendor) == [{"file": d.data_keys[0], "problem": "columns differ from the manifest: missing 1 "
-                                    "[lineitemunblendedcost]; unexpected 1 [surprise_column]"}]
+                                    "[line_item_unblended_cost]; unexpected 1 [surprise_column]"}]
 
 
 def test_a_manifest_that_is_not_json(spec, moto, vendor, build, s3):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,9 +20,50 @@ _QUERIES = re.findall(r'"QueryStatement": "SELECT ([^"]+) FROM', (SHARED / "refe
                                                                    "000_043a90a6bea9ec0d.txt").read_text())
 CUR2_COLUMNS = [c.strip() for c in _QUERIES[0].split(",")]
 CARBON_COLUMNS = [c.strip() for c in _QUERIES[1].split(",")]
-CUR1_COLUMNS = [("identity", "LineItemId"), ("identity", "TimeInterval"), ("bill", "BillingPeriodStartDate"),
-                ("lineItem", "UsageAccountId"), ("lineItem", "UsageStartDate"), ("lineItem", "ProductCode"),
-                ("lineItem", "UnblendedCost"), ("product", "ProductName"), ("resourceTags", "user:Team")]
+# CUR 1.0 columns as its manifests document them ({category, name}), as a real report with resource IDs, tags and
+# cost categories holds them: about 180, the width Athena's CUR 1.0 tables have. Written from the CUR 1.0 data
+# dictionary; product attributes vary with the services used.
+_CUR1_DICTIONARY = {
+    "identity": "LineItemId TimeInterval",
+    "bill": "InvoiceId InvoicingEntity BillingEntity BillType PayerAccountId BillingPeriodStartDate BillingPeriodEndDate",
+    "lineItem": "UsageAccountId LineItemType UsageStartDate UsageEndDate ProductCode UsageType Operation "
+                "AvailabilityZone ResourceId UsageAmount NormalizationFactor NormalizedUsageAmount CurrencyCode "
+                "UnblendedRate UnblendedCost BlendedRate BlendedCost LineItemDescription TaxType LegalEntity "
+                "NetUnblendedRate NetUnblendedCost",
+    "product": "ProductName accountAssistance alarmType architecture availability availabilityZone capacitystatus "
+               "category ciType classicnetworkingsupport clockSpeed currentGeneration databaseEngine "
+               "dedicatedEbsThroughput deploymentOption description durability ecu engineCode "
+               "enhancedNetworkingSupported eventType feeCode feeDescription fromLocation fromLocationType "
+               "fromRegionCode gpuMemory group groupDescription instanceFamily instanceType instanceTypeFamily "
+               "intelAvx2Available intelAvxAvailable intelTurboAvailable licenseModel location locationType "
+               "logsDestination marketoption maxIopsBurstPerformance maxIopsvolume maxThroughputvolume maxVolumeSize "
+               "memory memoryGib messageDeliveryFrequency messageDeliveryOrder minVolumeSize networkPerformance "
+               "normalizationSizeFactor operatingSystem operation physicalProcessor preInstalledSw "
+               "processorArchitecture processorFeatures productFamily queueType region regionCode requestDescription "
+               "requestType resourceEndpoint routingTarget routingType servicecode servicename sku storage "
+               "storageClass storageMedia storageType tenancy toLocation toLocationType toRegionCode transferType "
+               "usagetype vcpu version volumeApiName volumeType vpcnetworkingsupport gpu instanceName edition "
+               "freeQueryTypes cacheEngine",
+    "pricing": "LeaseContractLength OfferingClass PurchaseOption RateCode RateId currency publicOnDemandCost "
+               "publicOnDemandRate term unit",
+    "reservation": "AmortizedUpfrontCostForUsage AmortizedUpfrontFeeForBillingPeriod AvailabilityZone EffectiveCost "
+                   "EndTime ModificationStatus NetAmortizedUpfrontCostForUsage NetAmortizedUpfrontFeeForBillingPeriod "
+                   "NetEffectiveCost NetRecurringFeeForUsage NetUnusedAmortizedUpfrontFeeForBillingPeriod "
+                   "NetUnusedRecurringFee NetUpfrontValue NormalizedUnitsPerReservation NumberOfReservations "
+                   "RecurringFeeForUsage ReservationARN StartTime SubscriptionId TotalReservedNormalizedUnits "
+                   "TotalReservedUnits UnitsPerReservation UnusedAmortizedUpfrontFeeForBillingPeriod "
+                   "UnusedNormalizedUnitQuantity UnusedQuantity UnusedRecurringFee UpfrontValue",
+    "savingsPlan": "TotalCommitmentToDate SavingsPlanARN SavingsPlanRate UsedCommitment SavingsPlanEffectiveCost "
+                   "AmortizedUpfrontCommitmentForBillingPeriod RecurringCommitmentForBillingPeriod StartTime EndTime "
+                   "OfferingType PaymentOption PurchaseTerm Region NetSavingsPlanEffectiveCost "
+                   "NetAmortizedUpfrontCommitmentForBillingPeriod NetRecurringCommitmentForBillingPeriod "
+                   "InstanceTypeFamily",
+    "discount": "TotalDiscount BundledDiscount",
+}
+CUR1_COLUMNS = [(category, name) for category, names in _CUR1_DICTIONARY.items() for name in names.split()] + [
+    ("resourceTags", "user:Name"), ("resourceTags", "user:Team"), ("resourceTags", "user:cost-center"),
+    ("resourceTags", "aws:createdBy"), ("resourceTags", "user:Environment"),
+    ("costCategory", "Business Unit"), ("costCategory", "Team")]
 MAP_COLUMNS = {"product", "tags", "cost_category", "discount"}
 
 
@@ -68,14 +110,56 @@ def carbon_type(name: str):
 
 
 def cur1_type(name: str):
-    if name.endswith("cost"):
+    if name.endswith(("_start_date", "_end_date")):
+        return "timestamp", pa.timestamp("ms", tz="UTC")
+    if re.search(r"(cost|rate|amount|fee|units|quantity|factor|commitment|value|discount)$", name):
         return "double", pa.float64()
     return "string", pa.string()
 
 
 def cur1_parquet_name(category: str, name: str) -> str:
-    snake = lambda s: re.sub(r"(?<!^)(?=[A-Z])", "_", s.replace(":", "_")).lower()
-    return f"{snake(category)}_{snake(name)}"
+    """A CUR 1.0 column as Athena and CUR 1.0 Parquet spell it (CUR user guide, column names for Athena): an
+    underscore before each uppercase letter, lowercase, other characters to underscores, no repeated, leading or
+    trailing underscore. savingsPlan/SavingsPlanARN becomes savings_plan_savings_plan_a_r_n."""
+    spaced = re.sub(r"([A-Z])", r"_\1", f"{category}/{name}").lower()
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]", "_", spaced)).strip("_")
+
+
+def athena_parquet_bytes(columns: list[str], rows: int, typer=cur1_type) -> bytes:
+    """A Parquet file shaped like the ones Athena's and CUR 1.0's parquet-mr writer produce: INT96 timestamps, no
+    Arrow schema in the key-value metadata, the root schema element named hive_schema and created_by parquet-mr.
+    pyarrow cannot name the root element nor set created_by, so both strings are rewritten in the Thrift footer (the
+    footer is last in the file: no offset moves) and the result is read back to prove it is sound."""
+    arrays, fields = [], []
+    for name in columns:
+        kind, dtype = typer(name)
+        fields.append(pa.field(name, dtype))
+        arrays.append(pa.array([sample_value(kind, i) for i in range(rows)], type=dtype))
+    out = io.BytesIO()
+    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), out, compression="snappy",
+                   use_deprecated_int96_timestamps=True, flavor="spark", store_schema=False)
+    body = out.getvalue()
+    footer_length = struct.unpack("<I", body[-8:-4])[0]
+    start = len(body) - 8 - footer_length
+    footer = body[start:-8]
+    footer = _replace_thrift_string(footer, b"schema", b"hive_schema", field_header=b"\x18")
+    created_by = re.search(rb"parquet-cpp-arrow version [0-9.]+", footer).group(0)
+    footer = _replace_thrift_string(footer, created_by, b"parquet-mr version 1.8.1 (build 4aba4dae7bb0d4edbcf7923ae1339f28fd3f7fcf)")
+    patched = body[:start] + footer + struct.pack("<I", len(footer)) + b"PAR1"
+    check = pq.ParquetFile(io.BytesIO(patched))
+    assert "required group field_id=-1 hive_schema {" in str(check.schema).splitlines()[:2]
+    assert check.metadata.created_by.startswith("parquet-mr") and check.metadata.num_rows == rows
+    assert all(check.schema.column(i).physical_type == "INT96" for i, c in enumerate(columns)
+               if typer(c)[0] == "timestamp")
+    return patched
+
+
+def _replace_thrift_string(footer: bytes, old: bytes, new: bytes, field_header: bytes = b"") -> bytes:
+    """Replaces the first Thrift compact string `old` (its one-byte length prefix included) by `new`."""
+    assert len(old) < 128 and len(new) < 128
+    needle = field_header + bytes([len(old)]) + old
+    at = footer.index(needle)
+    return footer[:at] + field_header + bytes([len(new)]) + new + footer[at + len(needle):]
 
 
 @dataclass
@@ -142,13 +226,18 @@ class Builder:
         return Delivery("CARBON", self.bucket, manifest_key, data_keys, manifest, total_bytes=len(body),
                         total_rows=rows)
 
-    def cur1(self, report="CostLink-CUR-Export", in_month_folder=False, prefix="reports/cur1", rows=5) -> Delivery:
+    def cur1(self, report="CostLink-CUR-Export", in_month_folder=False, prefix="reports/cur1", rows=5,
+             column_names="documented") -> Delivery:
+        """A Parquet CUR 1.0 delivery. column_names: "documented" lists manifest columns as AWS documents them
+        ({"category": "lineItem", "name": "UsageAccountId"}), "physical" with the name as the file spells it
+        ({"category": "lineItem", "name": "line_item_usage_account_id"}); real manifests have been seen in both."""
         data_keys = [f"{prefix}/{report}/{report}/year=2026/month=5/{report}-00001.snappy.parquet"]
         names = [cur1_parquet_name(c, n) for c, n in CUR1_COLUMNS]
-        body = parquet_bytes(names, rows, typer=cur1_type)
+        body = athena_parquet_bytes(names, rows)
         self.put(data_keys[0], body)
-        manifest = {"assemblyId": str(uuid.uuid4()), "account": "111122223333",
-                    "columns": [{"category": c, "name": n, "type": "String"} for c, n in CUR1_COLUMNS],
+        listed = [{"category": c, "name": n if column_names == "documented" else cur1_parquet_name(c, n),
+                   "type": "OptionalString"} for c, n in CUR1_COLUMNS]
+        manifest = {"assemblyId": str(uuid.uuid4()), "account": "111122223333", "columns": listed,
                     "charset": "UTF-8", "compression": "Parquet", "contentType": "Parquet",
                     "reportId": "abc", "reportName": report,
                     "billingPeriod": {"start": "20260501T000000.000Z", "end": "20260601T000000.000Z"},

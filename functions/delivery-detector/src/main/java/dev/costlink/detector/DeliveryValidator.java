@@ -56,7 +56,6 @@ public final class DeliveryValidator {
             }
         }
         List<ParquetFooter.Result> results = readFooters(ref.bucket(), keys);
-        Set<String> expected = normalised(manifest.columns());
         long rows = 0;
         long bytes = 0;
         for (int i = 0; i < keys.size(); i++) {
@@ -67,8 +66,8 @@ public final class DeliveryValidator {
                 continue;
             }
             rows += r.rows();
-            String difference = columnDifference(expected, r.columns());
-            if (!expected.isEmpty() && difference != null) {
+            String difference = columnDifference(manifest.columns(), r.columns());
+            if (!manifest.columns().isEmpty() && difference != null) {
                 problems.add(problem(keys.get(i), difference));
             }
         }
@@ -163,21 +162,23 @@ public final class DeliveryValidator {
         }
     }
 
-    private static Set<String> normalised(List<String> columns) {
-        Set<String> out = new HashSet<>();
-        for (String c : columns) {
-            out.add(Manifest.normalise(c));
+    /** Null when the file has the manifest's columns, spelling aside (ColumnNames); else what differs. */
+    static String columnDifference(List<Manifest.Column> expected, List<String> actual) {
+        Set<String> got = new HashSet<>();
+        for (String a : actual) {
+            got.add(ColumnNames.physical(a));
         }
-        return out;
-    }
-
-    static String columnDifference(Set<String> expected, List<String> actual) {
-        Set<String> got = normalised(actual);
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(got);
+        Set<String> listed = new HashSet<>();
+        Set<String> missing = new TreeSet<>();
+        for (Manifest.Column c : expected) {
+            listed.addAll(c.physical());
+            if (c.physical().stream().noneMatch(got::contains)) {
+                missing.add(c.name());
+            }
+        }
         Set<String> unexpected = new TreeSet<>();
         for (String a : actual) {
-            if (!expected.contains(Manifest.normalise(a))) {
+            if (!listed.contains(ColumnNames.physical(a))) {
                 unexpected.add(a);
             }
         }

@@ -3,15 +3,22 @@ package dev.costlink.detector;
 import dev.costlink.common.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a manifest promises: the data files (as listed, unchecked), the column names, and the run it describes.
  * CUR 2.0 and carbon manifests list {@code dataFiles} as s3:// URIs and {@code columns} as {name, type};
  * CUR 1.0 manifests list bucket-relative {@code reportKeys} and {@code columns} as {category, name, type}.
  */
-public record Manifest(List<String> entries, List<String> columns, String runId, String exportArn, String bucket) {
+public record Manifest(List<String> entries, List<Column> columns, String runId, String exportArn, String bucket) {
+
+    /** A listed column: the physical names it may have in a file (ColumnNames), the likelier first. */
+    public record Column(Set<String> physical) {
+        public String name() {
+            return physical.iterator().next();
+        }
+    }
 
     public static Manifest parse(DeliveryKind kind, byte[] bytes) {
         Map<String, Object> m;
@@ -29,29 +36,18 @@ public record Manifest(List<String> entries, List<String> columns, String runId,
         for (Object o : list) {
             entries.add(o instanceof String s ? s : String.valueOf(o));
         }
-        List<String> columns = new ArrayList<>();
+        List<Column> columns = new ArrayList<>();
         if (m.get("columns") instanceof List<?> cols) {
             for (Object c : cols) {
-                if (c instanceof Map<?, ?> col && col.get("name") instanceof String name) {
-                    Object category = col.get("category");
-                    columns.add(kind == DeliveryKind.CUR1 && category instanceof String cat ? cat + "_" + name : name);
+                if (c instanceof Map<?, ?> col && col.get("name") instanceof String name && !name.isBlank()) {
+                    columns.add(new Column(col.get("category") instanceof String category && !category.isBlank()
+                            ? ColumnNames.ofCategory(category, name) : Set.of(ColumnNames.physical(name))));
                 }
             }
         }
         String runId = string(m.get(kind == DeliveryKind.CUR1 ? "assemblyId" : "executionId"));
         return new Manifest(List.copyOf(entries), List.copyOf(columns), runId, string(m.get("exportArn")),
                 string(m.get("bucket")));
-    }
-
-    /** Column names compared across spellings: CUR 1.0 writes lineItem/UsageStartDate as line_item_usage_start_date. */
-    public static String normalise(String column) {
-        StringBuilder out = new StringBuilder(column.length());
-        for (char c : column.toLowerCase(Locale.ROOT).toCharArray()) {
-            if (Character.isLetterOrDigit(c)) {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static String string(Object value) {

@@ -125,6 +125,64 @@ class DeliveryValidatorTest {
         assertEquals(problems(key, "listed in another bucket (someone-else): not read"), validate(cur1).problems());
     }
 
+    static final DeliveryRef CUR1 = new DeliveryRef(DeliveryKind.CUR1, BUCKET,
+            "reports/cur1/R/20260501-20260601/R-Manifest.json", "R", "2026-05", "reports/cur1/R/");
+    static final String CUR1_KEY = "reports/cur1/R/R/year=2026/month=5/R-00001.snappy.parquet";
+    /** category, name as AWS documents them, and the column as CUR 1.0 Parquet (Athena) spells it. */
+    static final List<String[]> CUR1_COLUMNS = List.of(
+            new String[] {"identity", "LineItemId", "identity_line_item_id"},
+            new String[] {"bill", "BillingPeriodStartDate", "bill_billing_period_start_date"},
+            new String[] {"lineItem", "UsageAccountId", "line_item_usage_account_id"},
+            new String[] {"lineItem", "UnblendedCost", "line_item_unblended_cost"},
+            new String[] {"product", "ProductName", "product_product_name"},
+            new String[] {"savingsPlan", "SavingsPlanARN", "savings_plan_savings_plan_a_r_n"},
+            new String[] {"resourceTags", "user:Name", "resource_tags_user_name"},
+            new String[] {"resourceTags", "user:cost-center", "resource_tags_user_cost_center"},
+            new String[] {"costCategory", "Business Unit", "cost_category_business_unit"});
+
+    void cur1Delivery(boolean physicalNamesInManifest) {
+        List<String> physical = CUR1_COLUMNS.stream().map(c -> c[2]).toList();
+        store.put(CUR1_KEY, ParquetBytes.of(physical, 5));
+        StringBuilder columns = new StringBuilder();
+        for (String[] c : CUR1_COLUMNS) {
+            columns.append(columns.isEmpty() ? "" : ",").append("{\"category\":\"").append(c[0]).append("\",\"name\":\"")
+                    .append(physicalNamesInManifest ? c[2] : c[1]).append("\",\"type\":\"String\"}");
+        }
+        store.put(CUR1.manifestKey(), ("{\"assemblyId\":\"a1\",\"bucket\":\"" + BUCKET + "\",\"columns\":[" + columns
+                + "],\"reportKeys\":[\"" + CUR1_KEY + "\"]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void cur1ManifestColumnsAsAwsDocumentsThem() {
+        cur1Delivery(false);
+        assertEquals(List.of(), validate(CUR1).problems());
+    }
+
+    @Test
+    void cur1ManifestColumnsAlreadyInTheFilesSpelling() {
+        cur1Delivery(true);
+        assertEquals(List.of(), validate(CUR1).problems());
+    }
+
+    @Test
+    void cur1ColumnsMissingAreNamedAsTheFileWouldSpellThem() {
+        cur1Delivery(false);
+        store.put(CUR1_KEY, ParquetBytes.of(List.of("identity_line_item_id", "bill_billing_period_start_date",
+                "line_item_usage_account_id", "line_item_unblended_cost", "product_product_name",
+                "resource_tags_user_name", "resource_tags_user_cost_center", "cost_category_business_unit",
+                "resource_tags_user_team"), 5));
+        assertEquals(problems(CUR1_KEY, "columns differ from the manifest: missing 1 [savings_plan_savings_plan_a_r_n]; "
+                + "unexpected 1 [resource_tags_user_team]"), validate(CUR1).problems());
+    }
+
+    @Test
+    void spellingAloneNeverFailsADataExport() {
+        List<String> camel = List.of("BilledCost", "ChargePeriodStart", "x_CostCategories");
+        store.put(dataKey(1), ParquetBytes.of(List.of("billed_cost", "ChargePeriodStart", "x_cost_categories"), 2));
+        store.put(MANIFEST, manifest(camel, List.of("s3://" + BUCKET + "/" + dataKey(1))));
+        assertEquals(List.of(), validate(CUR2).problems());
+    }
+
     @Test
     void theCorruptedFooterSample() throws Exception {
         delivery(2, 1);
@@ -192,7 +250,7 @@ class DeliveryValidatorTest {
         List<String> other = new ArrayList<>(COLUMNS.subList(1, COLUMNS.size()));
         other.add("surprise_column");
         store.put(dataKey(1), ParquetBytes.of(other, 3));
-        assertEquals(problems(dataKey(1), "columns differ from the manifest: missing 1 [identitylineitemid]; "
+        assertEquals(problems(dataKey(1), "columns differ from the manifest: missing 1 [identity_line_item_id]; "
                 + "unexpected 1 [surprise_column]"), validate(CUR2).problems());
     }
 
