@@ -12,7 +12,7 @@ from conftest import ROOT, SHARED
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
 from costlink_tools.stand_in_vendor import Vendor
 from support.contract import validate as validate_contract
-from support.deliveries import CUR2_COLUMNS, Builder, eventbridge_event, s3_notification
+from support.deliveries import CUR2_COLUMNS, Builder, eventbridge_event, gzip_csv, parquet_bytes, s3_notification
 
 EVENTS = ROOT / "events"
 ENV = json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"]
@@ -94,7 +94,8 @@ def test_cur2_delivery_from_the_events_file(spec, moto, vendor, build):
     assert only_event(vendor) == {"type": "delivery.completed", "id": event_id, **ENVELOPE, "delivery": {
         "kind": "CUR2", "bucket": BUCKET, "exportName": "CostLink-CUR-Export",
         "exportArn": d.manifest["exportArn"], "billingPeriod": "2026-05", "executionId": d.manifest["executionId"],
-        "manifestKey": d.manifest_key, "fileCount": 3, "totalRows": 12, "totalBytes": d.total_bytes}}
+        "manifestKey": d.manifest_key, "format": "parquet", "fileCount": 3, "totalRows": 12,
+        "totalBytes": d.total_bytes}}
     assert vendor.received[0].headers["Idempotency-Key"] == event_id
     assert invocation.json() == {"deliveries": [{"eventId": event_id, "type": "delivery.completed",
                                                  "manifestKey": d.manifest_key, "vendor": "DELIVERED"}], "ignored": 0}
@@ -125,8 +126,8 @@ def test_cur1_athena_parquet_in_both_manifest_locations_and_column_spellings(spe
     assert body["type"] == "delivery.completed", body
     assert body["delivery"] == {
         "kind": "CUR1", "bucket": BUCKET, "reportName": "CostLink-CUR-Export", "billingPeriod": "2026-05",
-        "assemblyId": d.manifest["assemblyId"], "manifestKey": d.manifest_key, "fileCount": 1, "totalRows": 5,
-        "totalBytes": d.total_bytes}
+        "assemblyId": d.manifest["assemblyId"], "manifestKey": d.manifest_key, "format": "parquet", "fileCount": 1,
+        "totalRows": 5, "totalBytes": d.total_bytes}
     assert len(d.manifest["columns"]) > 175
 
 
@@ -151,6 +152,56 @@ def test_carbon_delivery_in_both_partition_spellings(spec, moto, vendor, build, 
     assert body["type"] == "delivery.completed", body
     assert (body["delivery"]["kind"], body["delivery"]["billingPeriod"], body["delivery"]["totalRows"]) == (
         "CARBON", "2026-04", 4)
+
+
+# ------------------------------------------------------------------------------------------------ text deliveries
+def test_cur1_text_report_in_both_manifest_folders(spec, moto, vendor, build):
+    d = build.cur1_text(files=2, rows=5)
+    run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    run(spec, moto, vendor, s3_notification(BUCKET, d.second_manifest_key))
+    assert len(vendor.received) == 2 and len(vendor.events) == 1, "one run, one event"
+    body = only_event(vendor)
+    assert body["type"] == "delivery.completed", body
+    assert body["delivery"] == {
+        "kind": "CUR1", "bucket": BUCKET, "reportName": "CostLink-CUR-Export", "billingPeriod": "2026-05",
+        "assemblyId": d.manifest["assemblyId"], "manifestKey": d.manifest_key, "format": "csv-gzip", "fileCount": 2,
+        "totalRows": 10, "totalBytes": d.total_bytes}
+
+
+def test_large_carbon_csv_gzip_is_read_from_its_start_only(spec, moto, vendor, build):
+    d = build.carbon(text=True, rows=2000, noise=200)
+    assert d.total_bytes > 3 * 65_536
+    _, lines = run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    body = only_event(vendor)
+    assert body["type"] == "delivery.completed", body
+    assert body["delivery"]["format"] == "csv-gzip"
+    assert "totalRows" not in body["delivery"], "rows of a large compressed file are not counted"
+    assert body["delivery"]["totalBytes"] == d.total_bytes
+    checked = [l for l in lines if l["message"] == "delivery checked"][0]
+    manifest_bytes = len(json.dumps(d.manifest).encode())
+    assert checked["bytesRead"] == manifest_bytes + 65_536, checked
+
+
+def test_text_files_that_are_not_what_the_manifest_says(spec, moto, vendor, build, s3):
+    d = build.cur1_text(files=4, rows=50)
+    whole = s3.get_object(Bucket=BUCKET, Key=d.data_keys[0])["Body"].read()
+    s3.put_object(Bucket=BUCKET, Key=d.data_keys[0], Body=whole[:-12])
+    s3.put_object(Bucket=BUCKET, Key=d.data_keys[1], Body=parquet_bytes(["identity_line_item_id"], 3))
+    s3.put_object(Bucket=BUCKET, Key=d.data_keys[2], Body=b"")
+    run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    assert problems_of(vendor) == [
+        {"file": d.data_keys[0], "problem": "truncated GZIP data: the file ends before its compressed stream does"},
+        {"file": d.data_keys[1], "problem": "not a GZIP file: its content is Parquet (the delivery is csv-gzip)"},
+        {"file": d.data_keys[2], "problem": "empty file (0 bytes): not a GZIP file"}]
+    assert only_event(vendor)["delivery"]["format"] == "csv-gzip"
+
+
+def test_a_gzip_file_in_a_parquet_delivery(spec, moto, vendor, build, s3):
+    d = build.cur2(files=2)
+    s3.put_object(Bucket=BUCKET, Key=d.data_keys[1], Body=gzip_csv(CUR2_COLUMNS, 3))
+    run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    assert problems_of(vendor) == [{"file": d.data_keys[1], "problem": "not a Parquet file: its content is "
+                                    "GZIP-compressed (the delivery is parquet)"}]
 
 
 def test_eventbridge_shaped_event(spec, moto, vendor, build):

@@ -3,6 +3,7 @@ written by an independent writer (pyarrow), using the real CUR 2.0 columns of th
 carbon columns."""
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -162,6 +163,19 @@ def _replace_thrift_string(footer: bytes, old: bytes, new: bytes, field_header: 
     return footer[:at] + field_header + bytes([len(new)]) + new + footer[at + len(needle):]
 
 
+def gzip_csv(header: list[str], rows: int, noise: int = 0) -> bytes:
+    """A GZIP-compressed CSV as the billing services write text: a header line, then the records. With noise, each
+    record carries that many random hex characters (incompressible: a realistic compressed size)."""
+    import csv
+    import os
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    for i in range(rows):
+        writer.writerow([f"v{i}" for _ in header[:-1]] + [os.urandom(noise // 2).hex() if noise else "0.25"])
+    return gzip.compress(text.getvalue().encode(), mtime=0)
+
+
 @dataclass
 class Delivery:
     kind: str
@@ -212,10 +226,13 @@ class Builder:
         return d
 
     def carbon(self, export="CostLink-Carbon-Export", period="2026-04", spelling="carbon_model_version",
-               prefix="reports/carbon-footprint", rows=4) -> Delivery:
+               prefix="reports/carbon-footprint", rows=4, text=False, noise=0) -> Delivery:
+        """A carbon export, in Parquet or (text=True) as Data Exports writes text: CSV, GZIP, `.csv.gz` files."""
         part = f"{spelling}=v3.0.0/usage_period={period}"
-        data_keys = [f"{prefix}/{export}/data/{part}/{export}-00001.snappy.parquet"]
-        body = parquet_bytes(CARBON_COLUMNS, rows, typer=carbon_type)
+        suffix = "csv.gz" if text else "snappy.parquet"
+        data_keys = [f"{prefix}/{export}/data/{part}/{export}-00001.{suffix}"]
+        body = gzip_csv(CARBON_COLUMNS, rows, noise=noise) if text else \
+            parquet_bytes(CARBON_COLUMNS, rows, typer=carbon_type)
         self.put(data_keys[0], body)
         manifest = {"executionId": str(uuid.uuid4()),
                     "exportArn": f"arn:aws:bcm-data-exports:us-east-1:111122223333:export/{export}-0c8e7f6a",
@@ -225,6 +242,31 @@ class Builder:
         self.put(manifest_key, json.dumps(manifest).encode())
         return Delivery("CARBON", self.bucket, manifest_key, data_keys, manifest, total_bytes=len(body),
                         total_rows=rows)
+
+    def cur1_text(self, report="CostLink-CUR-Export", prefix="reports/cur1", files=2, rows=5, noise=0) -> Delivery:
+        """A legacy text CUR 1.0 report: text/csv + GZIP, `<report>-<n>.csv.gz` in the assembly's folder, the CSV
+        header in AWS's category/name spelling, and a manifest both in the date-range folder and in the assembly's."""
+        assembly = str(uuid.uuid4())
+        folder = f"{prefix}/{report}/20260501-20260601"
+        data_keys = [f"{folder}/{assembly}/{report}-{i}.csv.gz" for i in range(1, files + 1)]
+        header = [f"{c}/{n}" for c, n in CUR1_COLUMNS]
+        total = 0
+        for key in data_keys:
+            body = gzip_csv(header, rows, noise=noise)
+            self.put(key, body)
+            total += len(body)
+        manifest = {"assemblyId": assembly, "account": "111122223333",
+                    "columns": [{"category": c, "name": n, "type": "OptionalString"} for c, n in CUR1_COLUMNS],
+                    "charset": "UTF-8", "compression": "GZIP", "contentType": "text/csv",
+                    "reportId": "abc", "reportName": report,
+                    "billingPeriod": {"start": "20260501T000000.000Z", "end": "20260601T000000.000Z"},
+                    "bucket": self.bucket, "reportKeys": data_keys, "additionalArtifactKeys": []}
+        manifest_key = f"{folder}/{report}-Manifest.json"
+        self.put(manifest_key, json.dumps(manifest).encode())
+        d = Delivery("CUR1", self.bucket, manifest_key, data_keys, manifest, total_bytes=total, total_rows=files * rows)
+        d.second_manifest_key = f"{folder}/{assembly}/{report}-Manifest.json"
+        self.put(d.second_manifest_key, json.dumps(manifest).encode())
+        return d
 
     def cur1(self, report="CostLink-CUR-Export", in_month_folder=False, prefix="reports/cur1", rows=5,
              column_names="documented") -> Delivery:

@@ -44,8 +44,13 @@ public final class DeliveryEvent {
             delivery.put(ref.kind() == DeliveryKind.CUR1 ? "assemblyId" : "executionId", r.runId());
         }
         delivery.put("manifestKey", ref.manifestKey());
+        if (r.format() != null) {
+            delivery.put("format", r.format().wireName());
+        }
         delivery.put("fileCount", r.fileCount());
-        delivery.put("totalRows", r.totalRows());
+        if (r.totalRows() != null) {
+            delivery.put("totalRows", r.totalRows());
+        }
         delivery.put("totalBytes", r.totalBytes());
         if (!r.valid()) {
             List<Map<String, Object>> problems = new ArrayList<>();

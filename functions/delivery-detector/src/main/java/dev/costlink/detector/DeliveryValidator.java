@@ -11,9 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Validates one delivery: the manifest, then every listed data file's existence and Parquet footer (ranged reads, at
- * most {@code concurrency} at a time), its columns against the manifest's, and the totals. Data files are never
- * downloaded, and files outside the bucket or the export's prefix are never read.
+ * Validates one delivery: the manifest, then every listed data file (at most {@code concurrency} at a time) as the
+ * delivery's format says: a Parquet file by its footer, a compressed CSV by its start ({@link CompressedCsv}); its
+ * columns against the manifest's, and the totals. Data files are never downloaded, and files outside the bucket or
+ * the export's prefix are never read.
  */
 public final class DeliveryValidator {
     static final int MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -28,21 +29,21 @@ public final class DeliveryValidator {
     }
 
     public DeliveryReport validate(DeliveryRef ref) {
-        List<DeliveryReport.Problem> problems = new ArrayList<>();
         ObjectStore.Read read;
         try {
             read = store.get(ref.bucket(), ref.manifestKey(), MAX_MANIFEST_BYTES);
         } catch (ObjectStore.NotFound e) {
-            return report(ref, null, null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), "manifest not found")));
+            return unread(ref, null, "manifest not found");
         } catch (IllegalArgumentException e) {
-            return report(ref, null, null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), "manifest " + e.getMessage())));
+            return unread(ref, null, "manifest " + e.getMessage());
         }
         Manifest manifest;
         try {
             manifest = Manifest.parse(ref.kind(), read.bytes());
         } catch (IllegalArgumentException e) {
-            return report(ref, read.eTag(), null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), e.getMessage())));
+            return unread(ref, read.eTag(), e.getMessage());
         }
+        List<DeliveryReport.Problem> problems = new ArrayList<>();
         if (manifest.columns().isEmpty()) {
             problems.add(problem(ref.manifestKey(), "manifest lists no columns"));
         }
@@ -55,29 +56,59 @@ public final class DeliveryValidator {
                 keys.add(keyOf(ref, entry));
             }
         }
-        List<ParquetFooter.Result> results = readFooters(ref.bucket(), keys);
-        long rows = 0;
+        DeliveryFormat format = formatOf(manifest, keys);
+        if (format == null) {
+            problems.add(problem(ref.manifestKey(), "the manifest declares a content type or compression the "
+                    + "detector does not know: its files are not read"));
+            keys = List.of();
+        }
+        List<FileCheck> results = readAll(ref.bucket(), keys, format);
+        Long rows = 0L;
         long bytes = 0;
         for (int i = 0; i < keys.size(); i++) {
-            ParquetFooter.Result r = results.get(i);
+            FileCheck r = results.get(i);
             bytes += r.size();
             if (r.problem() != null) {
                 problems.add(problem(keys.get(i), r.problem()));
                 continue;
             }
-            rows += r.rows();
-            String difference = columnDifference(manifest.columns(), r.columns());
+            rows = r.rows() == null || rows == null ? null : rows + r.rows();
+            String difference = r.columns() == null ? null : columnDifference(manifest.columns(), r.columns());
             if (!manifest.columns().isEmpty() && difference != null) {
                 problems.add(problem(keys.get(i), difference));
             }
         }
         if (manifest.entries().isEmpty()) {
             problems.add(problem(null, "the manifest lists no data files"));
-        } else if (problems.isEmpty() && rows == 0) {
+        } else if (problems.isEmpty() && rows != null && rows == 0) {
             problems.add(problem(null, "empty delivery: the data files hold zero rows"));
         }
-        return report(ref, read.eTag(), manifest.runId(), manifest.exportArn(), manifest.entries().size(), rows, bytes,
-                problems);
+        return new DeliveryReport(ref, read.eTag(), manifest, format, manifest.entries().size(), rows, bytes,
+                List.copyOf(problems));
+    }
+
+    /**
+     * The format the manifest declares; if it declares none, the one its files' names announce (Data Exports: e.g.
+     * {@code .snappy.parquet}, {@code .csv.gz}), Parquet when no name tells. Null for a declaration not understood.
+     */
+    static DeliveryFormat formatOf(Manifest manifest, List<String> keys) {
+        if (manifest.declared().unknown()) {
+            return null;
+        }
+        if (manifest.declared().format() != null) {
+            return manifest.declared().format();
+        }
+        for (String key : keys) {
+            DeliveryFormat named = DeliveryFormat.ofName(key);
+            if (named != null) {
+                return named;
+            }
+        }
+        return DeliveryFormat.PARQUET;
+    }
+
+    private static DeliveryReport unread(DeliveryRef ref, String eTag, String problem) {
+        return new DeliveryReport(ref, eTag, null, null, 0, 0L, 0, List.of(problem(ref.manifestKey(), problem)));
     }
 
     /** Why a listed entry is not read, or null when it may be. */
@@ -124,41 +155,44 @@ public final class DeliveryValidator {
         return rest.substring(rest.indexOf('/') + 1);
     }
 
-    private List<ParquetFooter.Result> readFooters(String bucket, List<String> keys) {
+    private List<FileCheck> readAll(String bucket, List<String> keys, DeliveryFormat format) {
         if (keys.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, keys.size()), r -> {
-            Thread t = new Thread(r, "footer-reader");
+            Thread t = new Thread(r, "file-reader");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<ParquetFooter.Result>> futures = new ArrayList<>();
+            List<Future<FileCheck>> futures = new ArrayList<>();
             for (String key : keys) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        return ParquetFooter.read(store, bucket, key);
-                    } catch (ObjectStore.NotFound e) {
-                        return ParquetFooter.Result.broken(0, "listed in the manifest but missing from the bucket");
-                    }
-                }));
+                futures.add(pool.submit(() -> read(bucket, key, format)));
             }
-            List<ParquetFooter.Result> out = new ArrayList<>();
-            for (Future<ParquetFooter.Result> f : futures) {
+            List<FileCheck> out = new ArrayList<>();
+            for (Future<FileCheck> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
-                    throw new IllegalStateException("reading a footer failed: " + cause.getMessage(), cause);
+                    throw new IllegalStateException("reading a data file failed: " + cause.getMessage(), cause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while reading footers", e);
+                    throw new IllegalStateException("interrupted while reading data files", e);
                 }
             }
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private FileCheck read(String bucket, String key, DeliveryFormat format) {
+        try {
+            return format == DeliveryFormat.PARQUET ? ParquetFooter.read(store, bucket, key)
+                    : CompressedCsv.read(store, bucket, key, format);
+        } catch (ObjectStore.NotFound e) {
+            return FileCheck.broken(0, "listed in the manifest but missing from the bucket");
         }
     }
 
@@ -199,10 +233,5 @@ public final class DeliveryValidator {
 
     private static DeliveryReport.Problem problem(String file, String problem) {
         return new DeliveryReport.Problem(file, problem);
-    }
-
-    private static DeliveryReport report(DeliveryRef ref, String eTag, String runId, String exportArn, int files,
-                                         long rows, long bytes, List<DeliveryReport.Problem> problems) {
-        return new DeliveryReport(ref, eTag, runId, exportArn, files, rows, bytes, List.copyOf(problems));
     }
 }

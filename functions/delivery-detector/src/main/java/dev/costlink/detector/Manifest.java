@@ -9,9 +9,11 @@ import java.util.Set;
 /**
  * What a manifest promises: the data files (as listed, unchecked), the column names, and the run it describes.
  * CUR 2.0 and carbon manifests list {@code dataFiles} as s3:// URIs and {@code columns} as {name, type};
- * CUR 1.0 manifests list bucket-relative {@code reportKeys} and {@code columns} as {category, name, type}.
+ * CUR 1.0 manifests list bucket-relative {@code reportKeys} and {@code columns} as {category, name, type}, and declare
+ * the files' format ({@code contentType}, {@code compression}).
  */
-public record Manifest(List<String> entries, List<Column> columns, String runId, String exportArn, String bucket) {
+public record Manifest(List<String> entries, List<Column> columns, String runId, String exportArn, String bucket,
+                       DeliveryFormat.Declared declared) {
 
     /** A listed column: the physical names it may have in a file (ColumnNames), the likelier first. */
     public record Column(Set<String> physical) {
@@ -47,7 +49,8 @@ public record Manifest(List<String> entries, List<Column> columns, String runId,
         }
         String runId = string(m.get(kind == DeliveryKind.CUR1 ? "assemblyId" : "executionId"));
         return new Manifest(List.copyOf(entries), List.copyOf(columns), runId, string(m.get("exportArn")),
-                string(m.get("bucket")));
+                string(m.get("bucket")), DeliveryFormat.declared(string(m.get("contentType")),
+                string(m.get("compression"))));
     }
 
     private static String string(Object value) {

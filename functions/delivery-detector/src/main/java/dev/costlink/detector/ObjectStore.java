@@ -14,6 +14,9 @@ public interface ObjectStore {
     /** The whole object, refused when larger than {@code maxBytes}. */
     Read get(String bucket, String key, int maxBytes) throws NotFound;
 
+    /** The first {@code maxBytes} bytes (fewer if the object is smaller) and the object's total size. */
+    Read head(String bucket, String key, int maxBytes) throws NotFound;
+
     /** The last {@code maxBytes} bytes (fewer if the object is smaller) and the object's total size. */
     Read tail(String bucket, String key, int maxBytes) throws NotFound;
 

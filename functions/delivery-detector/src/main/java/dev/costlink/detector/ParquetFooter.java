@@ -23,36 +23,34 @@ public final class ParquetFooter {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
-    /** What one data file holds; {@code problem} is null when its footer is sound. */
-    public record Result(long size, long rows, List<String> columns, String problem) {
-        static Result broken(long size, String problem) {
-            return new Result(size, 0, List.of(), problem);
-        }
-    }
-
     private ParquetFooter() {}
 
-    public static Result read(ObjectStore store, String bucket, String key) throws ObjectStore.NotFound {
+    public static FileCheck read(ObjectStore store, String bucket, String key) throws ObjectStore.NotFound {
         ObjectStore.Read tail = store.tail(bucket, key, TAIL_BYTES);
         long size = tail.size();
         byte[] bytes = tail.bytes();
         if (size < 12) {
-            return Result.broken(size, "not a Parquet file: " + size + " bytes is too small");
+            return FileCheck.broken(size, "not a Parquet file: " + size + " bytes is too small");
         }
         byte[] end = Arrays.copyOfRange(bytes, bytes.length - 4, bytes.length);
         if (Arrays.equals(end, ENCRYPTED_MAGIC)) {
-            return Result.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
+            return FileCheck.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
         }
         if (!Arrays.equals(end, MAGIC)) {
-            return Result.broken(size, "no trailing PAR1 magic: truncated or not a Parquet file");
+            byte[] start = bytes.length == size ? bytes : store.range(bucket, key, 0, 3);
+            if (ContentSniffer.isGzip(start) || ContentSniffer.isZip(start)) {
+                return FileCheck.broken(size, "not a Parquet file: its content is " + ContentSniffer.describe(start)
+                        + " (the delivery is parquet)");
+            }
+            return FileCheck.broken(size, "no trailing PAR1 magic: truncated or not a Parquet file");
         }
         if (bytes.length == size && !Arrays.equals(Arrays.copyOf(bytes, 4), MAGIC)) {
-            return Result.broken(size, "no leading PAR1 magic: not a Parquet file");
+            return FileCheck.broken(size, "no leading PAR1 magic: not a Parquet file");
         }
         long footerLength = Integer.toUnsignedLong(
                 ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
         if (footerLength == 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
-            return Result.broken(size, "footer length " + footerLength + " is impossible for a file of " + size + " bytes");
+            return FileCheck.broken(size, "footer length " + footerLength + " is impossible for a file of " + size + " bytes");
         }
         byte[] footer;
         int inTail = bytes.length - 8;
@@ -68,16 +66,16 @@ public final class ParquetFooter {
         return decode(size, footer);
     }
 
-    static Result decode(long size, byte[] footer) {
+    static FileCheck decode(long size, byte[] footer) {
         FileMetaData meta;
         try {
             meta = Util.readFileMetaData(new ByteArrayInputStream(footer));
         } catch (IOException | RuntimeException e) {
-            return Result.broken(size, "corrupted Parquet footer: " + rootMessage(e));
+            return FileCheck.broken(size, "corrupted Parquet footer: " + rootMessage(e));
         }
         List<SchemaElement> schema = meta.getSchema();
         if (schema == null || schema.isEmpty()) {
-            return Result.broken(size, "corrupted Parquet footer: no schema");
+            return FileCheck.broken(size, "corrupted Parquet footer: no schema");
         }
         List<String> columns = new ArrayList<>();
         try {
@@ -88,15 +86,15 @@ public final class ParquetFooter {
                 index = skip(schema, index);
             }
             if (index != schema.size()) {
-                return Result.broken(size, "corrupted Parquet footer: schema tree does not match its element count");
+                return FileCheck.broken(size, "corrupted Parquet footer: schema tree does not match its element count");
             }
         } catch (IndexOutOfBoundsException e) {
-            return Result.broken(size, "corrupted Parquet footer: schema tree is truncated");
+            return FileCheck.broken(size, "corrupted Parquet footer: schema tree is truncated");
         }
         if (meta.getNum_rows() < 0) {
-            return Result.broken(size, "corrupted Parquet footer: negative row count");
+            return FileCheck.broken(size, "corrupted Parquet footer: negative row count");
         }
-        return new Result(size, meta.getNum_rows(), columns, null);
+        return new FileCheck(size, meta.getNum_rows(), columns, null);
     }
 
     /** Index just past the subtree rooted at {@code index}. */

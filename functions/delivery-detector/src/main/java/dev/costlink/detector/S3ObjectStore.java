@@ -27,13 +27,22 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Read head(String bucket, String key, int maxBytes) throws NotFound {
+        return ranged(bucket, key, "bytes=0-" + (maxBytes - 1));
+    }
+
+    @Override
     public Read tail(String bucket, String key, int maxBytes) throws NotFound {
+        return ranged(bucket, key, "bytes=-" + maxBytes);
+    }
+
+    private Read ranged(String bucket, String key, String range) throws NotFound {
         try {
-            ResponseBytes<GetObjectResponse> r = fetch(bucket, key, "bytes=-" + maxBytes);
+            ResponseBytes<GetObjectResponse> r = fetch(bucket, key, range);
             byte[] bytes = r.asByteArrayUnsafe();
             return new Read(bytes, totalSize(r.response(), bytes.length), r.response().eTag());
         } catch (S3Exception e) {
-            if (e.statusCode() == 416) { // a suffix range of an empty object
+            if (e.statusCode() == 416) { // any range of an empty object
                 return new Read(new byte[0], 0, null);
             }
             throw e;

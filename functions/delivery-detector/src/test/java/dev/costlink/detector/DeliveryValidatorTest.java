@@ -70,7 +70,7 @@ class DeliveryValidatorTest {
         assertEquals(List.of(), r.problems());
         assertTrue(r.valid());
         assertEquals(3, r.fileCount());
-        assertEquals(21, r.totalRows());
+        assertEquals(21L, r.totalRows());
         assertEquals(3L * store.objects.get(dataKey(1)).length, r.totalBytes());
         assertEquals("0f6a4f3e-1c2b", r.runId());
         assertEquals("arn:aws:bcm-data-exports:us-east-1:111122223333:export/X-6f1d2b9e", r.exportArn());
@@ -117,7 +117,7 @@ class DeliveryValidatorTest {
                 + ",\"reportKeys\":[\"" + key + "\"]}").getBytes(StandardCharsets.UTF_8));
         DeliveryReport r = validate(cur1);
         assertEquals(List.of(), r.problems());
-        assertEquals(5, r.totalRows());
+        assertEquals(5L, r.totalRows());
         assertEquals("a1", r.runId());
 
         store.put(cur1.manifestKey(), ("{\"assemblyId\":\"a1\",\"bucket\":\"someone-else\",\"columns\":" + columns
@@ -183,6 +183,132 @@ class DeliveryValidatorTest {
         assertEquals(List.of(), validate(CUR2).problems());
     }
 
+    /** A CUR 1.0 text report: text/csv + GZIP, keys under the assembly's folder, the CSV header as category/name. */
+    void cur1TextDelivery(String compression, List<byte[]> files) {
+        StringBuilder columns = new StringBuilder();
+        StringBuilder keys = new StringBuilder();
+        for (String[] c : CUR1_COLUMNS) {
+            columns.append(columns.isEmpty() ? "" : ",").append("{\"category\":\"").append(c[0])
+                    .append("\",\"name\":\"").append(c[1]).append("\",\"type\":\"String\"}");
+        }
+        for (int i = 0; i < files.size(); i++) {
+            String key = "reports/cur1/R/20260501-20260601/a1/R-" + (i + 1) + (compression.equals("ZIP") ? ".csv.zip"
+                    : ".csv.gz");
+            store.put(key, files.get(i));
+            keys.append(keys.isEmpty() ? "" : ",").append('"').append(key).append('"');
+        }
+        store.put(CUR1.manifestKey(), ("{\"assemblyId\":\"a1\",\"bucket\":\"" + BUCKET + "\",\"columns\":[" + columns
+                + "],\"charset\":\"UTF-8\",\"compression\":\"" + compression + "\",\"contentType\":\"text/csv\","
+                + "\"reportKeys\":[" + keys + "]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static List<String> cur1CsvHeader() {
+        return CUR1_COLUMNS.stream().map(c -> c[0] + "/" + c[1]).toList();
+    }
+
+    @Test
+    void aCur1TextDeliveryIsValidatedAsGzipCsv() {
+        byte[] small = TextFiles.gzip(TextFiles.csv(cur1CsvHeader(), 4, 0));
+        cur1TextDelivery("GZIP", List.of(small, small));
+        DeliveryReport r = validate(CUR1);
+        assertEquals(List.of(), r.problems());
+        assertEquals(DeliveryFormat.CSV_GZIP, r.format());
+        assertEquals(8L, r.totalRows());
+        assertEquals(2L * small.length, r.totalBytes());
+    }
+
+    @Test
+    void aLargeTextFileLeavesTheDeliverysRowsUncounted() {
+        byte[] large = TextFiles.gzip(TextFiles.csv(cur1CsvHeader(), 3000, 200));
+        cur1TextDelivery("GZIP", List.of(TextFiles.gzip(TextFiles.csv(cur1CsvHeader(), 4, 0)), large));
+        DeliveryReport r = validate(CUR1);
+        assertEquals(List.of(), r.problems());
+        assertEquals(null, r.totalRows());
+        assertTrue(store.bytesRead() < 2L * CompressedCsv.HEAD_BYTES + 10_000, "read " + store.bytesRead());
+    }
+
+    @Test
+    void aZipTextDelivery() {
+        cur1TextDelivery("ZIP", List.of(TextFiles.zip(TextFiles.csv(cur1CsvHeader(), 2, 0), "R-1.csv")));
+        DeliveryReport r = validate(CUR1);
+        assertEquals(List.of(), r.problems());
+        assertEquals(DeliveryFormat.CSV_ZIP, r.format());
+    }
+
+    @Test
+    void aTextFileThatIsNotWhatTheManifestSaysIsNamed() {
+        cur1TextDelivery("GZIP", List.of(TextFiles.gzip(TextFiles.csv(cur1CsvHeader(), 1, 0)),
+                ParquetBytes.of(List.of("identity_line_item_id"), 1)));
+        assertEquals(problems("reports/cur1/R/20260501-20260601/a1/R-2.csv.gz",
+                "not a GZIP file: its content is Parquet (the delivery is csv-gzip)"), validate(CUR1).problems());
+    }
+
+    @Test
+    void aTextHeaderThatDiffersFromTheManifest() {
+        List<String> header = new ArrayList<>(cur1CsvHeader());
+        header.remove("lineItem/UnblendedCost");
+        cur1TextDelivery("GZIP", List.of(TextFiles.gzip(TextFiles.csv(header, 1, 0))));
+        assertEquals(problems("reports/cur1/R/20260501-20260601/a1/R-1.csv.gz",
+                "columns differ from the manifest: missing 1 [line_item_unblended_cost]"), validate(CUR1).problems());
+    }
+
+    @Test
+    void anEmptyTextDelivery() {
+        cur1TextDelivery("GZIP", List.of(TextFiles.gzip(String.join(",", cur1CsvHeader()) + "\n")));
+        assertEquals(problems(null, "empty delivery: the data files hold zero rows"), validate(CUR1).problems());
+    }
+
+    @Test
+    void aDeclarationTheDetectorDoesNotKnowIsReportedAndNothingIsRead() {
+        cur1TextDelivery("BZIP2", List.of(new byte[100]));
+        long before = store.requests.get();
+        DeliveryReport r = validate(CUR1);
+        assertEquals(problems(CUR1.manifestKey(), "the manifest declares a content type or compression the detector "
+                + "does not know: its files are not read"), r.problems());
+        assertEquals(null, r.format());
+        assertEquals(before + 1, store.requests.get());
+    }
+
+    @Test
+    void aDataExportInTextIsKnownByItsFilesNames() {
+        DeliveryRef carbon = new DeliveryRef(DeliveryKind.CARBON, BUCKET, "reports/carbon-footprint/C/metadata/"
+                + "carbon_model_version=v3.0.0/usage_period=2026-04/C-Manifest.json", "C", "2026-04",
+                "reports/carbon-footprint/C/");
+        List<String> columns = List.of("last_refresh_timestamp", "location", "total_lbm_emissions_value");
+        String key = "reports/carbon-footprint/C/data/carbon_model_version=v3.0.0/usage_period=2026-04/C-00001.csv.gz";
+        store.put(key, TextFiles.gzip(TextFiles.csv(columns, 6, 0)));
+        store.put(carbon.manifestKey(), manifest(columns, List.of("s3://" + BUCKET + "/" + key)));
+        DeliveryReport r = validate(carbon);
+        assertEquals(List.of(), r.problems());
+        assertEquals(DeliveryFormat.CSV_GZIP, r.format());
+        assertEquals(6L, r.totalRows());
+    }
+
+    @Test
+    void aGzipFileInAParquetDeliveryIsNamedForWhatItIs() {
+        delivery(2, 1);
+        store.put(dataKey(2), TextFiles.gzip(TextFiles.csv(COLUMNS, 3000, 200)));
+        assertEquals(problems(dataKey(2), "not a Parquet file: its content is GZIP-compressed (the delivery is parquet)"),
+                validate(CUR2).problems());
+        store.put(dataKey(2), TextFiles.gzip(TextFiles.csv(COLUMNS, 3, 0)));
+        assertEquals(problems(dataKey(2), "not a Parquet file: its content is GZIP-compressed (the delivery is parquet)"),
+                validate(CUR2).problems());
+        assertEquals(DeliveryFormat.PARQUET, validate(CUR2).format());
+    }
+
+    @Test
+    void theDeliveryFormatFromTheManifestOrTheNames() {
+        assertEquals(DeliveryFormat.PARQUET, DeliveryFormat.declared("Parquet", "Parquet").format());
+        assertEquals(DeliveryFormat.CSV_GZIP, DeliveryFormat.declared("text/csv", "GZIP").format());
+        assertEquals(DeliveryFormat.CSV_ZIP, DeliveryFormat.declared("text/csv", "ZIP").format());
+        assertTrue(DeliveryFormat.declared("text/csv", "BZIP2").unknown());
+        assertTrue(DeliveryFormat.declared("application/json", null).unknown());
+        assertEquals(new DeliveryFormat.Declared(null, false), DeliveryFormat.declared(null, null));
+        assertEquals(DeliveryFormat.CSV_GZIP, DeliveryFormat.ofName("x/C-00001.csv.gz"));
+        assertEquals(DeliveryFormat.PARQUET, DeliveryFormat.ofName("x/X-00001.snappy.parquet"));
+        assertEquals(null, DeliveryFormat.ofName("x/X-00001"));
+    }
+
     @Test
     void theCorruptedFooterSample() throws Exception {
         delivery(2, 1);
@@ -208,7 +334,7 @@ class DeliveryValidatorTest {
         delivery(2, 0);
         DeliveryReport r = validate(CUR2);
         assertEquals(problems(null, "empty delivery: the data files hold zero rows"), r.problems());
-        assertEquals(0, r.totalRows());
+        assertEquals(0L, r.totalRows());
     }
 
     @Test
@@ -264,7 +390,7 @@ class DeliveryValidatorTest {
         long before = store.bytesRead();
         DeliveryReport r = validate(CUR2);
         assertEquals(List.of(), r.problems());
-        assertEquals(1000, r.totalRows());
+        assertEquals(1000L, r.totalRows());
         long read = store.bytesRead() - before - store.objects.get(MANIFEST).length;
         assertEquals(footer + 8, read, "the footer and its length, nothing of the body");
     }

@@ -44,6 +44,13 @@ final class MemoryStore implements ObjectStore {
         return new Read(b, b.length, eTagOf(b));
     }
 
+    @Override public Read head(String bucket, String key, int maxBytes) throws NotFound {
+        byte[] b = object(key);
+        byte[] h = Arrays.copyOf(b, Math.min(b.length, maxBytes));
+        read.addAndGet(h.length);
+        return new Read(h, b.length, eTagOf(b));
+    }
+
     @Override public Read tail(String bucket, String key, int maxBytes) throws NotFound {
         byte[] b = object(key);
         byte[] t = Arrays.copyOfRange(b, Math.max(0, b.length - maxBytes), b.length);

@@ -22,7 +22,7 @@ class ParquetFooterTest {
 
     @Test
     void readsRowsAndColumnsOfAValidFile() throws Exception {
-        ParquetFooter.Result r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("alltypes_plain.snappy.parquet"))),
+        FileCheck r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("alltypes_plain.snappy.parquet"))),
                 "b", "k");
         assertNull(r.problem());
         assertEquals(2, r.rows());
@@ -32,7 +32,7 @@ class ParquetFooterTest {
 
     @Test
     void aMalformedDictionaryPageDoesNotMatterToTheFooter() throws Exception {
-        ParquetFooter.Result r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("nation.dict-malformed.parquet"))),
+        FileCheck r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("nation.dict-malformed.parquet"))),
                 "b", "k");
         assertNull(r.problem());
         assertTrue(r.rows() > 0);
@@ -40,7 +40,7 @@ class ParquetFooterTest {
 
     @Test
     void reportsTheCorruptedFooter() throws Exception {
-        ParquetFooter.Result r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("PARQUET-1481.parquet"))), "b", "k");
+        FileCheck r = ParquetFooter.read(new MemoryStore(Map.of("k", sample("PARQUET-1481.parquet"))), "b", "k");
         assertTrue(r.problem() != null && r.problem().startsWith("corrupted Parquet footer"), r.problem());
     }
 
@@ -48,7 +48,7 @@ class ParquetFooterTest {
     void reportsATruncatedFile() throws Exception {
         byte[] whole = sample("alltypes_plain.snappy.parquet");
         byte[] cut = Arrays.copyOf(whole, whole.length - 100);
-        ParquetFooter.Result r = ParquetFooter.read(new MemoryStore(Map.of("k", cut)), "b", "k");
+        FileCheck r = ParquetFooter.read(new MemoryStore(Map.of("k", cut)), "b", "k");
         assertEquals("no trailing PAR1 magic: truncated or not a Parquet file", r.problem());
     }
 
@@ -60,7 +60,7 @@ class ParquetFooterTest {
         System.arraycopy(whole, 0, padded, 0, 4);
         System.arraycopy(whole, 4, padded, 400_004, whole.length - 4);
         MemoryStore store = new MemoryStore(Map.of("k", padded));
-        ParquetFooter.Result r = ParquetFooter.read(store, "b", "k");
+        FileCheck r = ParquetFooter.read(store, "b", "k");
         assertNull(r.problem());
         assertTrue(store.bytesRead() < padded.length / 2, "never the whole file: " + store.bytesRead());
     }
