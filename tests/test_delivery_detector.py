@@ -204,6 +204,29 @@ def test_a_gzip_file_in_a_parquet_delivery(spec, moto, vendor, build, s3):
                                     "GZIP-compressed (the delivery is parquet)"}]
 
 
+# ------------------------------------------------------------------------------------------------ FOCUS
+WITH_FOCUS = {"COSTLINK_REPORT_PREFIXES": ENV["COSTLINK_REPORT_PREFIXES"] + ",reports/focus"}
+
+
+def test_focus_delivery_from_the_events_file(spec, moto, vendor, build):
+    d = build.focus(files=2, rows=3)
+    run(spec, moto, vendor, json.loads((EVENTS / "delivery-focus.json").read_text()), **WITH_FOCUS)
+    body = only_event(vendor)
+    event_id = delivery_id(BUCKET, f"FOCUS\nreports/focus/CostLink-FOCUS-Export/\n{d.manifest['executionId']}")
+    assert body == {"type": "delivery.completed", "id": event_id, **ENVELOPE, "delivery": {
+        "kind": "FOCUS", "bucket": BUCKET, "exportName": "CostLink-FOCUS-Export",
+        "exportArn": d.manifest["exportArn"], "billingPeriod": "2026-05", "executionId": d.manifest["executionId"],
+        "manifestKey": d.manifest_key, "format": "parquet", "fileCount": 2, "totalRows": 6,
+        "totalBytes": d.total_bytes}}
+
+
+def test_focus_is_told_by_its_columns_whatever_the_partitions_case(spec, moto, vendor, build):
+    d = build.focus(partition="BILLING_PERIOD")
+    run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key), **WITH_FOCUS)
+    body = only_event(vendor)
+    assert (body["type"], body["delivery"]["kind"]) == ("delivery.completed", "FOCUS"), body
+
+
 def test_eventbridge_shaped_event(spec, moto, vendor, build):
     build.cur2()
     run(spec, moto, vendor, json.loads((EVENTS / "delivery-eventbridge.json").read_text()))

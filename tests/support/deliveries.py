@@ -66,6 +66,26 @@ CUR1_COLUMNS = [(category, name) for category, names in _CUR1_DICTIONARY.items()
     ("resourceTags", "aws:createdBy"), ("resourceTags", "user:Environment"),
     ("costCategory", "Business Unit"), ("costCategory", "Team")]
 MAP_COLUMNS = {"product", "tags", "cost_category", "discount"}
+# FOCUS 1.0 with AWS columns (Data Exports table FOCUS_1_0_AWS): the 43 FOCUS 1.0 columns and AWS's five x_ columns,
+# spelled as the table dictionary spells them.
+FOCUS_COLUMNS = ("AvailabilityZone BilledCost BillingAccountId BillingAccountName BillingCurrency BillingPeriodEnd "
+                 "BillingPeriodStart ChargeCategory ChargeClass ChargeDescription ChargeFrequency ChargePeriodEnd "
+                 "ChargePeriodStart CommitmentDiscountCategory CommitmentDiscountId CommitmentDiscountName "
+                 "CommitmentDiscountStatus CommitmentDiscountType ConsumedQuantity ConsumedUnit ContractedCost "
+                 "ContractedUnitPrice EffectiveCost InvoiceIssuerName ListCost ListUnitPrice PricingCategory "
+                 "PricingQuantity PricingUnit ProviderName PublisherName RegionId RegionName ResourceId ResourceName "
+                 "ResourceType ServiceCategory ServiceName SkuId SkuPriceId SubAccountId SubAccountName Tags "
+                 "x_CostCategories x_Discounts x_Operation x_ServiceCode x_UsageType").split()
+
+
+def focus_type(name: str) -> tuple[str, pa.DataType]:
+    if name in ("Tags", "x_CostCategories", "x_Discounts"):
+        return "map", pa.map_(pa.string(), pa.string())
+    if name.startswith(("BillingPeriod", "ChargePeriod")):
+        return "timestamp", pa.timestamp("ms", tz="UTC")
+    if name.endswith(("Cost", "Price", "Quantity")):
+        return "double", pa.float64()
+    return "string", pa.string()
 
 
 def cur2_type(name: str) -> tuple[str, pa.DataType]:
@@ -224,6 +244,24 @@ class Builder:
             d.second_manifest_key = f"{prefix}/{export}/metadata/BILLING_PERIOD={period}/{export}-Manifest.json"
             self.put(d.second_manifest_key, json.dumps(manifest).encode())
         return d
+
+    def focus(self, export="CostLink-FOCUS-Export", period="2026-05", prefix="reports/focus", files=2, rows=3,
+              partition="billing_period") -> Delivery:
+        """A FOCUS 1.0 export of Data Exports: CUR 2.0's layout, its billing-period partition in lower case."""
+        execution = str(uuid.uuid4())
+        data_keys = [f"{prefix}/{export}/data/{partition}={period}/{export}-{i:05d}.snappy.parquet"
+                     for i in range(1, files + 1)]
+        body = parquet_bytes(FOCUS_COLUMNS, rows, typer=focus_type)
+        for key in data_keys:
+            self.put(key, body)
+        manifest = {"executionId": execution,
+                    "exportArn": f"arn:aws:bcm-data-exports:us-east-1:111122223333:export/{export}-2a7c9e41",
+                    "columns": [{"name": c, "type": focus_type(c)[0]} for c in FOCUS_COLUMNS],
+                    "dataFiles": [f"s3://{self.bucket}/{k}" for k in data_keys], "additionalOutputFiles": []}
+        manifest_key = f"{prefix}/{export}/metadata/{partition}={period}/{export}-Manifest.json"
+        self.put(manifest_key, json.dumps(manifest).encode())
+        return Delivery("FOCUS", self.bucket, manifest_key, data_keys, manifest, total_bytes=len(body) * files,
+                        total_rows=rows * files)
 
     def carbon(self, export="CostLink-Carbon-Export", period="2026-04", spelling="carbon_model_version",
                prefix="reports/carbon-footprint", rows=4, text=False, noise=0) -> Delivery:

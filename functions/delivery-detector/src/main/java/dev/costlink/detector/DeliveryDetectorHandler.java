@@ -75,7 +75,7 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
             Deadline deadline = Deadline.in(Math.max(0, context.getRemainingTimeInMillis() - VENDOR_RESERVE_MILLIS));
             VendorOutcome outcome = vendor.post(cfg.callbackUrl(), cfg.externalId(), id, body, deadline, true);
             String type = report.valid() ? DeliveryEvent.COMPLETED : DeliveryEvent.INVALID;
-            LOG.info("delivery checked", "type", type, "eventId", id, "kind", ref.get().kind().name(),
+            LOG.info("delivery checked", "type", type, "eventId", id, "kind", report.ref().kind().name(),
                     "manifestKey", ref.get().manifestKey(), "files", report.fileCount(), "rows", report.totalRows(),
                     "bytes", report.totalBytes(), "problems", report.problems().size(), "bytesRead", store.bytesRead(),
                     "vendor", CallbackUrl.redacted(cfg.callbackUrl()), "outcome", outcome.kind().name(),

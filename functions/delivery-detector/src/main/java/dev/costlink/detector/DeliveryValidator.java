@@ -43,6 +43,7 @@ public final class DeliveryValidator {
         } catch (IllegalArgumentException e) {
             return unread(ref, read.eTag(), e.getMessage());
         }
+        ref = byColumns(ref, manifest);
         List<DeliveryReport.Problem> problems = new ArrayList<>();
         if (manifest.columns().isEmpty()) {
             problems.add(problem(ref.manifestKey(), "manifest lists no columns"));
@@ -85,6 +86,13 @@ public final class DeliveryValidator {
         }
         return new DeliveryReport(ref, read.eTag(), manifest, format, manifest.entries().size(), rows, bytes,
                 List.copyOf(problems));
+    }
+
+    /** CUR 2.0 and FOCUS share a layout: the manifest's columns say which it is, when they tell. */
+    static DeliveryRef byColumns(DeliveryRef ref, Manifest manifest) {
+        DeliveryKind listed = manifest.kind();
+        boolean billingPeriodExport = ref.kind() == DeliveryKind.CUR2 || ref.kind() == DeliveryKind.FOCUS;
+        return billingPeriodExport && listed != null ? ref.withKind(listed) : ref;
     }
 
     /**

@@ -53,6 +53,22 @@ public record Manifest(List<String> entries, List<Column> columns, String runId,
                 string(m.get("compression"))));
     }
 
+    /**
+     * The Data Exports table the columns come from, when they tell: FOCUS (1.0 and 1.2 both require BilledCost and
+     * ChargePeriodStart) or CUR 2.0 (line_item_* columns); null otherwise.
+     */
+    public DeliveryKind kind() {
+        Set<String> names = new java.util.HashSet<>();
+        columns.forEach(c -> names.addAll(c.physical()));
+        if (names.contains("billed_cost") && names.contains("charge_period_start")) {
+            return DeliveryKind.FOCUS;
+        }
+        if (names.stream().anyMatch(n -> n.startsWith("line_item_"))) {
+            return DeliveryKind.CUR2;
+        }
+        return null;
+    }
+
     private static String string(Object value) {
         return value instanceof String s && !s.isBlank() ? s : null;
     }

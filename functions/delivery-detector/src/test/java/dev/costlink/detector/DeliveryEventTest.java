@@ -43,6 +43,18 @@ class DeliveryEventTest {
     }
 
     @Test
+    void aFocusDeliveryNamesItsExportAndRun() {
+        DeliveryRef focus = new DeliveryRef(DeliveryKind.FOCUS, "b", "reports/focus/F/metadata/billing_period=2026-05/"
+                + "F-Manifest.json", "F", "2026-05", "reports/focus/F/");
+        Map<String, Object> d = delivery(new DeliveryReport(focus, "e", manifest("x1"), DeliveryFormat.PARQUET, 1, 3L, 9,
+                List.of()));
+        assertEquals("FOCUS", d.get("kind"));
+        assertEquals("F", d.get("exportName"));
+        assertEquals("x1", d.get("executionId"));
+        assertFalse(d.containsKey("reportName"));
+    }
+
+    @Test
     void anUnreadManifestHasNoFormat() {
         Map<String, Object> d = delivery(new DeliveryReport(REF, null, null, null, 0, 0L, 0,
                 List.of(new DeliveryReport.Problem(REF.manifestKey(), "manifest not found"))));

@@ -55,6 +55,15 @@ class DeliveryRecognizerTest {
                 delivery(key));
     }
 
+    @Test
+    void focusWritesItsBillingPeriodPartitionInLowerCase() {
+        String key = "reports/cur2/F/metadata/billing_period=2026-05/F-Manifest.json";
+        assertEquals(new DeliveryRef(DeliveryKind.FOCUS, "b", key, "F", "2026-05", "reports/cur2/F/"), delivery(key));
+        String createNew = "reports/cur2/F/metadata/billing_period=2026-05/2026-06-01T23:48:02.356Z-e1/F-Manifest.json";
+        assertEquals(DeliveryKind.FOCUS, delivery(createNew).kind());
+        assertEquals(DeliveryKind.CUR2, delivery("reports/cur2/X/metadata/Billing_Period=2026-05/X-Manifest.json").kind());
+    }
+
     @ParameterizedTest
     @CsvSource({
         "reports/cur1/R/20260501-20260601/R-Manifest.json",

@@ -309,6 +309,54 @@ class DeliveryValidatorTest {
         assertEquals(null, DeliveryFormat.ofName("x/X-00001"));
     }
 
+    /** FOCUS 1.0 with AWS columns (table FOCUS_1_0_AWS): the 43 FOCUS columns and AWS's five x_ columns. */
+    static final List<String> FOCUS_COLUMNS = List.of("AvailabilityZone", "BilledCost", "BillingAccountId",
+            "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory",
+            "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
+            "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountStatus",
+            "CommitmentDiscountType", "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "ContractedUnitPrice",
+            "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory", "PricingQuantity",
+            "PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId", "ResourceName",
+            "ResourceType", "ServiceCategory", "ServiceName", "SkuId", "SkuPriceId", "SubAccountId", "SubAccountName",
+            "Tags", "x_CostCategories", "x_Discounts", "x_Operation", "x_ServiceCode", "x_UsageType");
+
+    DeliveryRef focusDelivery(String partition) {
+        String root = "reports/focus/F/";
+        DeliveryRef ref = new DeliveryRecognizer(List.of()).recognize(BUCKET, root + "metadata/" + partition
+                + "=2026-05/F-Manifest.json", why -> { }).orElseThrow();
+        String key = root + "data/" + partition + "=2026-05/F-00001.snappy.parquet";
+        store.put(key, ParquetBytes.of(FOCUS_COLUMNS, 12));
+        store.put(ref.manifestKey(), manifest(FOCUS_COLUMNS, List.of("s3://" + BUCKET + "/" + key)));
+        return ref;
+    }
+
+    @Test
+    void aFocusDelivery() {
+        DeliveryReport r = validate(focusDelivery("billing_period"));
+        assertEquals(List.of(), r.problems());
+        assertEquals(DeliveryKind.FOCUS, r.ref().kind());
+        assertEquals(12L, r.totalRows());
+        assertEquals(DeliveryFormat.PARQUET, r.format());
+    }
+
+    @Test
+    void theManifestsColumnsTellFocusFromCur2WhateverThePartitionsCase() {
+        assertEquals(DeliveryKind.FOCUS, validate(focusDelivery("BILLING_PERIOD")).ref().kind());
+        delivery(1, 1);
+        DeliveryRef cur2UnderLowerCase = new DeliveryRef(DeliveryKind.FOCUS, BUCKET, MANIFEST, "X", "2026-05", ROOT);
+        assertEquals(DeliveryKind.CUR2, validate(cur2UnderLowerCase).ref().kind());
+    }
+
+    @Test
+    void theKeysKindStandsWhenTheManifestCannotTell() {
+        DeliveryRef focus = new DeliveryRef(DeliveryKind.FOCUS, BUCKET, MANIFEST, "X", "2026-05", ROOT);
+        assertEquals(DeliveryKind.FOCUS, validate(focus).ref().kind(), "manifest not found");
+        store.put(dataKey(1), ParquetBytes.of(List.of("a"), 1));
+        store.put(MANIFEST, manifest(List.of("a"), List.of("s3://" + BUCKET + "/" + dataKey(1))));
+        assertEquals(DeliveryKind.FOCUS, validate(focus).ref().kind());
+        assertEquals(DeliveryKind.CUR2, validate(CUR2).ref().kind());
+    }
+
     @Test
     void theCorruptedFooterSample() throws Exception {
         delivery(2, 1);
