@@ -4,6 +4,7 @@ signatures."""
 import copy
 import hashlib
 import json
+import struct
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from conftest import ROOT, SHARED
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
 from costlink_tools.stand_in_vendor import Vendor
 from support.contract import validate as validate_contract
-from support.deliveries import CUR2_COLUMNS, Builder, eventbridge_event, gzip_csv, parquet_bytes, s3_notification
+from support.deliveries import (CUR2_COLUMNS, Builder, OverwritingProxy, eventbridge_event, gzip_csv, parquet_bytes,
+                                s3_notification)
 
 EVENTS = ROOT / "events"
 ENV = json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"]
@@ -319,6 +321,50 @@ def test_a_zero_row_delivery_is_reported_as_empty(spec, moto, vendor, build):
     run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
     assert problems_of(vendor) == [{"problem": "empty delivery: the data files hold zero rows"}]
     assert only_event(vendor)["delivery"]["totalRows"] == 0
+
+
+def test_a_file_overwritten_between_its_two_footer_reads_is_not_reported(spec, moto, vendor, build, s3):
+    """A refresh in overwrite mode rewrites a data file between the detector's two ranged reads of its footer (a
+    footer larger than the first 64 KiB read). moto answers the pinned second read (If-Match) with 412, as S3 does:
+    no event goes out (neither a false "corrupted footer" nor a crash), and the next manifest write re-triggers."""
+    d = build.cur2(files=2, rows=6, row_group_size=1)
+    body = s3.get_object(Bucket=BUCKET, Key=d.data_keys[1])["Body"].read()
+    assert struct.unpack("<I", body[-8:-4])[0] > 65_536, "a footer that needs the second read"
+    newer = parquet_bytes(CUR2_COLUMNS, 9, row_group_size=1)
+    proxy = OverwritingProxy(moto.endpoint, s3, BUCKET, d.data_keys[1], newer)
+    try:
+        invocation, lines = run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key),
+                                AWS_ENDPOINT_URL=proxy.endpoint)
+    finally:
+        proxy.stop()
+    assert not invocation.function_error, invocation.payload
+    assert vendor.received == [], [r.json()["delivery"].get("problems") for r in vendor.received]
+    assert invocation.json() == {"deliveries": [{"manifestKey": d.manifest_key,
+                                                 "skipped": "changed during validation"}], "ignored": 0}
+    first_version = f'"{hashlib.md5(body).hexdigest()}"'
+    [tail, second] = proxy.statuses
+    assert tail == ("GET", "bytes=-65536", None, 206), proxy.statuses
+    assert (second[0], second[2], second[3]) == ("GET", first_version, 412), proxy.statuses
+    [warning] = [l for l in lines if l["message"].startswith("delivery changed during validation")]
+    assert (warning["level"], warning["changedFiles"], warning["firstChangedFile"]) == ("WARN", 1, d.data_keys[1])
+
+    vendor_after = Vendor(EXTERNAL_ID)
+    try:   # the refresh then writes its manifest: that delivery is consistent again and is told
+        s3.put_object(Bucket=BUCKET, Key=d.manifest_key, Body=json.dumps(d.manifest).encode())
+        run(spec, moto, vendor_after, s3_notification(BUCKET, d.manifest_key))
+        assert only_event(vendor_after)["type"] == "delivery.completed"
+    finally:
+        vendor_after.stop()
+
+
+def test_a_manifest_larger_than_the_limit_is_refused_before_its_body_is_read(spec, moto, vendor, build, s3):
+    d = build.cur2(files=1)
+    s3.put_object(Bucket=BUCKET, Key=d.manifest_key, Body=b" " * (16 * 1024 * 1024 + 1))
+    _, lines = run(spec, moto, vendor, s3_notification(BUCKET, d.manifest_key))
+    checked = [l for l in lines if l["message"] == "delivery checked"][0]
+    assert checked["bytesRead"] == 0, checked
+    assert problems_of(vendor) == [{"file": d.manifest_key, "problem": "manifest is 16777217 bytes, more than the "
+                                    "16777216 accepted: not read"}]
 
 
 def test_the_aws_permission_probe_is_ignored(spec, moto, vendor, build):

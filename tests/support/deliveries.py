@@ -104,9 +104,11 @@ def sample_value(kind: str, i: int):
             "double": float(i) * 0.25, "string": f"s{i}"}[kind]
 
 
-def parquet_bytes(columns: list[str], rows: int, typer=cur2_type, pad_to: int = 0) -> bytes:
+def parquet_bytes(columns: list[str], rows: int, typer=cur2_type, pad_to: int = 0,
+                  row_group_size: int | None = None) -> bytes:
     """A Parquet file with these columns and rows. With pad_to, one string column carries incompressible text so the
-    file reaches about that size (a realistic data file) while its footer stays as small as a real one."""
+    file reaches about that size (a realistic data file) while its footer stays as small as a real one. A small
+    row_group_size makes many row groups, hence a footer larger than the detector's first 64 KiB read."""
     import os
     arrays, fields = [], []
     padded = False
@@ -120,7 +122,7 @@ def parquet_bytes(columns: list[str], rows: int, typer=cur2_type, pad_to: int = 
             arrays.append(pa.array([sample_value(kind, i) for i in range(rows)], type=dtype))
     out = io.BytesIO()
     pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), out,
-                   compression="none" if pad_to else "snappy")
+                   compression="none" if pad_to else "snappy", row_group_size=row_group_size)
     return out.getvalue()
 
 
@@ -217,13 +219,13 @@ class Builder:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
 
     def cur2(self, export="CostLink-CUR-Export", period="2026-05", files=2, rows=3, prefix="reports/cur2",
-             create_new=False, columns=None, write=True, pad_to=0) -> Delivery:
+             create_new=False, columns=None, write=True, pad_to=0, row_group_size=None) -> Delivery:
         execution = str(uuid.uuid4())
         run = f"2026-06-01T23:48:02.356Z-{execution}/" if create_new else ""
         data_keys = [f"{prefix}/{export}/data/BILLING_PERIOD={period}/{run}{export}-{i:05d}.snappy.parquet"
                      for i in range(1, files + 1)]
         cols = columns or CUR2_COLUMNS
-        body = parquet_bytes(cols, rows, pad_to=pad_to)
+        body = parquet_bytes(cols, rows, pad_to=pad_to, row_group_size=row_group_size)
         total = 0
         for key in data_keys:
             if write:
@@ -327,6 +329,65 @@ class Builder:
         self.put(manifest_key, json.dumps(manifest).encode())
         return Delivery("CUR1", self.bucket, manifest_key, data_keys, manifest, total_bytes=len(body),
                         total_rows=rows)
+
+
+class OverwritingProxy:
+    """Stands between the detector and moto's S3 and forwards every request; right after moto has answered the first
+    tail read (Range: bytes=-N) of `key`, and before that answer goes back, writes `replacement` over the key, as the
+    next refresh of an overwrite-mode export would between the detector's two footer reads. `statuses` records
+    (method, Range, If-Match, status) of each request for that key."""
+
+    def __init__(self, moto_endpoint: str, s3, bucket: str, key: str, replacement: bytes):
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import unquote, urlsplit
+
+        proxy = self
+        self.statuses: list[tuple] = []
+        self.overwritten = False
+        target = urlsplit(moto_endpoint).netloc
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def _forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                connection = http.client.HTTPConnection(target, timeout=30)
+                connection.request(self.command, self.path, body=body, headers=dict(self.headers))
+                answer = connection.getresponse()
+                payload = answer.read()
+                connection.close()
+                watched = unquote(urlsplit(self.path).path) == f"/{bucket}/{key}"
+                if watched:
+                    proxy.statuses.append((self.command, self.headers.get("Range"), self.headers.get("If-Match"),
+                                           answer.status))
+                    if (self.command == "GET" and not proxy.overwritten
+                            and (self.headers.get("Range") or "").startswith("bytes=-")):
+                        s3.put_object(Bucket=bucket, Key=key, Body=replacement)
+                        proxy.overwritten = True
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def s3_notification(bucket: str, key: str) -> dict:

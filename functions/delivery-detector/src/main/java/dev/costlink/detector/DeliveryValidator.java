@@ -31,11 +31,11 @@ public final class DeliveryValidator {
     public DeliveryReport validate(DeliveryRef ref) {
         ObjectStore.Read read;
         try {
-            read = store.get(ref.bucket(), ref.manifestKey(), MAX_MANIFEST_BYTES);
+            read = store.whole(ref.bucket(), ref.manifestKey(), MAX_MANIFEST_BYTES);
         } catch (ObjectStore.NotFound e) {
             return unread(ref, null, "manifest not found");
-        } catch (IllegalArgumentException e) {
-            return unread(ref, null, "manifest " + e.getMessage());
+        } catch (ObjectStore.TooLarge e) {
+            return unread(ref, null, "manifest " + e.getMessage() + ": not read");
         }
         Manifest manifest;
         try {
@@ -64,10 +64,15 @@ public final class DeliveryValidator {
             keys = List.of();
         }
         List<FileCheck> results = readAll(ref.bucket(), keys, format);
+        List<String> changed = new ArrayList<>();
         Long rows = 0L;
         long bytes = 0;
         for (int i = 0; i < keys.size(); i++) {
             FileCheck r = results.get(i);
+            if (r.changed()) {
+                changed.add(keys.get(i));
+                continue;
+            }
             bytes += r.size();
             if (r.problem() != null) {
                 problems.add(problem(keys.get(i), r.problem()));
@@ -85,7 +90,7 @@ public final class DeliveryValidator {
             problems.add(problem(null, "empty delivery: the data files hold zero rows"));
         }
         return new DeliveryReport(ref, read.eTag(), manifest, format, manifest.entries().size(), rows, bytes,
-                List.copyOf(problems));
+                List.copyOf(problems), List.copyOf(changed));
     }
 
     /** CUR 2.0 and FOCUS share a layout: the manifest's columns say which it is, when they tell. */
@@ -116,7 +121,8 @@ public final class DeliveryValidator {
     }
 
     private static DeliveryReport unread(DeliveryRef ref, String eTag, String problem) {
-        return new DeliveryReport(ref, eTag, null, null, 0, 0L, 0, List.of(problem(ref.manifestKey(), problem)));
+        return new DeliveryReport(ref, eTag, null, null, 0, 0L, 0, List.of(problem(ref.manifestKey(), problem)),
+                List.of());
     }
 
     /** Why a listed entry is not read, or null when it may be. */
@@ -201,6 +207,8 @@ public final class DeliveryValidator {
                     : CompressedCsv.read(store, bucket, key, format);
         } catch (ObjectStore.NotFound e) {
             return FileCheck.broken(0, "listed in the manifest but missing from the bucket");
+        } catch (ObjectStore.Changed e) {
+            return FileCheck.replacedWhileRead();
         }
     }
 

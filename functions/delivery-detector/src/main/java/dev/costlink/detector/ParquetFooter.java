@@ -14,7 +14,9 @@ import org.apache.parquet.format.Util;
 
 /**
  * Reads a Parquet file's footer with ranged reads only: {@code <FileMetaData> <4-byte LE length> "PAR1"} at the end.
- * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not.
+ * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not,
+ * pinned to the first one's ETag: an object overwritten in between (a CUR refresh in overwrite mode) is
+ * {@link ObjectStore.Changed}, never mistaken for a corrupted footer.
  */
 public final class ParquetFooter {
     // A CUR 2.0 footer (125 columns) is about 34 KB per row group: 64 KiB is one request for most files.
@@ -25,7 +27,8 @@ public final class ParquetFooter {
 
     private ParquetFooter() {}
 
-    public static FileCheck read(ObjectStore store, String bucket, String key) throws ObjectStore.NotFound {
+    public static FileCheck read(ObjectStore store, String bucket, String key)
+            throws ObjectStore.NotFound, ObjectStore.Changed {
         ObjectStore.Read tail = store.tail(bucket, key, TAIL_BYTES);
         long size = tail.size();
         byte[] bytes = tail.bytes();
@@ -37,7 +40,7 @@ public final class ParquetFooter {
             return FileCheck.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
         }
         if (!Arrays.equals(end, MAGIC)) {
-            byte[] start = bytes.length == size ? bytes : store.range(bucket, key, 0, 3);
+            byte[] start = bytes.length == size ? bytes : store.range(bucket, key, 0, 3, tail.eTag());
             if (ContentSniffer.isGzip(start) || ContentSniffer.isZip(start)) {
                 return FileCheck.broken(size, "not a Parquet file: its content is " + ContentSniffer.describe(start)
                         + " (the delivery is parquet)");
@@ -58,7 +61,7 @@ public final class ParquetFooter {
             footer = Arrays.copyOfRange(bytes, (int) (inTail - footerLength), inTail);
         } else {
             long first = size - 8 - footerLength;
-            byte[] head = store.range(bucket, key, first, size - 8 - inTail - 1);
+            byte[] head = store.range(bucket, key, first, size - 8 - inTail - 1, tail.eTag());
             footer = new byte[(int) footerLength];
             System.arraycopy(head, 0, footer, 0, head.length);
             System.arraycopy(bytes, 0, footer, head.length, inTail);

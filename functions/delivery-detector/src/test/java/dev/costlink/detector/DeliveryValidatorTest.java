@@ -357,6 +357,63 @@ class DeliveryValidatorTest {
         assertEquals(DeliveryKind.CUR2, validate(CUR2).ref().kind());
     }
 
+    /** Files whose footers need the second ranged read, as large CUR files do. */
+    void deliveryWithLargeFooters(int files) {
+        List<String> uris = new ArrayList<>();
+        for (int i = 1; i <= files; i++) {
+            store.put(dataKey(i), ParquetBytes.of(COLUMNS, 1000, 400, 100_000));
+            uris.add("s3://" + BUCKET + "/" + dataKey(i));
+        }
+        store.put(MANIFEST, manifest(COLUMNS, uris));
+    }
+
+    @Test
+    void aFileOverwrittenBetweenItsTwoFooterReadsIsChangedNotCorrupted() {
+        deliveryWithLargeFooters(3);
+        byte[] newer = ParquetBytes.of(COLUMNS, 2000, 400, 100_000);   // the next refresh: same shape, other rows
+        store.afterRead.put(dataKey(2), () -> store.put(dataKey(2), newer));
+        DeliveryReport r = validate(CUR2);
+        assertEquals(DeliveryReport.Outcome.CHANGED, r.outcome());
+        assertEquals(List.of(dataKey(2)), r.changedFiles());
+        assertEquals(List.of(), r.problems(), "no corrupted footer reported");
+    }
+
+    @Test
+    void aFileReplacedByASmallerOneBetweenItsReadsIsChangedNotAnError() {
+        deliveryWithLargeFooters(2);
+        store.afterRead.put(dataKey(1), () -> store.put(dataKey(1), ParquetBytes.of(COLUMNS, 0)));
+        DeliveryReport r = validate(CUR2);
+        assertEquals(DeliveryReport.Outcome.CHANGED, r.outcome());
+        assertEquals(List.of(dataKey(1)), r.changedFiles());
+    }
+
+    @Test
+    void changedOutranksProblemsFoundInTheSameDelivery() {
+        deliveryWithLargeFooters(2);
+        store.objects.remove(dataKey(2));
+        store.afterRead.put(dataKey(1), () -> store.put(dataKey(1), new byte[300_000]));
+        DeliveryReport r = validate(CUR2);
+        assertEquals(DeliveryReport.Outcome.CHANGED, r.outcome());
+        assertEquals(1, r.problems().size(), "what was found stays in the report, for the log");
+    }
+
+    @Test
+    void theSniffingReadOfANonParquetFileIsPinnedToo() {
+        delivery(1, 1);
+        store.put(dataKey(1), TextFiles.gzip(TextFiles.csv(COLUMNS, 3000, 200)));
+        store.afterRead.put(dataKey(1), () -> store.put(dataKey(1), ParquetBytes.of(COLUMNS, 1)));
+        assertEquals(DeliveryReport.Outcome.CHANGED, validate(CUR2).outcome());
+    }
+
+    @Test
+    void aManifestLargerThanTheLimitIsRefusedUnread() {
+        store.put(MANIFEST, new byte[DeliveryValidator.MAX_MANIFEST_BYTES + 1]);
+        DeliveryReport r = validate(CUR2);
+        assertEquals(problems(MANIFEST, "manifest is 16777217 bytes, more than the 16777216 accepted: not read"),
+                r.problems());
+        assertEquals(0, store.bytesRead());
+    }
+
     @Test
     void theCorruptedFooterSample() throws Exception {
         delivery(2, 1);

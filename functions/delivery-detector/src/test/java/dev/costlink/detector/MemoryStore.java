@@ -35,12 +35,23 @@ final class MemoryStore implements ObjectStore {
         return "\"" + Integer.toHexString(Arrays.hashCode(bytes)) + "-" + bytes.length + "\"";
     }
 
-    @Override public Read get(String bucket, String key, int maxBytes) throws NotFound {
-        byte[] b = object(key);
-        read.addAndGet(b.length);
-        if (b.length > maxBytes) {
-            throw new IllegalArgumentException("object is larger than " + maxBytes + " bytes");
+    /** Runs once, right after the next read of {@code key}: e.g. overwrites it, as a refresh would. */
+    final Map<String, Runnable> afterRead = new ConcurrentHashMap<>();
+
+    private void after(String key) {
+        Runnable hook = afterRead.remove(key);
+        if (hook != null) {
+            hook.run();
         }
+    }
+
+    @Override public Read whole(String bucket, String key, int maxBytes) throws NotFound, TooLarge {
+        byte[] b = object(key);
+        if (b.length > maxBytes) {
+            throw new TooLarge(b.length, maxBytes);
+        }
+        read.addAndGet(b.length);
+        after(key);
         return new Read(b, b.length, eTagOf(b));
     }
 
@@ -48,6 +59,7 @@ final class MemoryStore implements ObjectStore {
         byte[] b = object(key);
         byte[] h = Arrays.copyOf(b, Math.min(b.length, maxBytes));
         read.addAndGet(h.length);
+        after(key);
         return new Read(h, b.length, eTagOf(b));
     }
 
@@ -55,12 +67,20 @@ final class MemoryStore implements ObjectStore {
         byte[] b = object(key);
         byte[] t = Arrays.copyOfRange(b, Math.max(0, b.length - maxBytes), b.length);
         read.addAndGet(t.length);
+        after(key);
         return new Read(t, b.length, eTagOf(b));
     }
 
-    @Override public byte[] range(String bucket, String key, long first, long last) throws NotFound {
-        byte[] r = Arrays.copyOfRange(object(key), (int) first, (int) last + 1);
+    /** Like S3 with If-Match: a replaced object is Changed (412), never the new version's bytes. */
+    @Override public byte[] range(String bucket, String key, long first, long last, String eTag)
+            throws NotFound, Changed {
+        byte[] b = object(key);
+        if (eTag != null && !eTag.equals(eTagOf(b))) {
+            throw new Changed(key);
+        }
+        byte[] r = Arrays.copyOfRange(b, (int) first, (int) last + 1);
         read.addAndGet(r.length);
+        after(key);
         return r;
     }
 
