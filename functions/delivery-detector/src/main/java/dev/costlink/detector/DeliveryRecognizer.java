@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *       manifest after the data) and "FOCUS 1.0 with AWS columns" (table FOCUS_1_0_AWS); the lower-case partition is
  *       from shared/reference/delivery-formats.md and public readers of FOCUS exports, as AWS does not document it.
  *       Public code shows both spellings, so the key only suggests the kind: the manifest's columns decide
- *       ({@link Manifest#kind()});</li>
+ *       ({@link Manifest#listedKind()});</li>
  *   <li>carbon: {@code <p>/<export>/metadata/[carbon_]model_version=<v>/usage_period=YYYY-MM/<export>-Manifest.json},
  *       the model partition optional;</li>
  *   <li>CUR 1.0: {@code <p>/<report>/<yyyymmdd-yyyymmdd>/[<assemblyId>/]<report>-Manifest.json} or

@@ -95,7 +95,7 @@ public final class DeliveryValidator {
 
     /** CUR 2.0 and FOCUS share a layout: the manifest's columns say which it is, when they tell. */
     static DeliveryRef byColumns(DeliveryRef ref, Manifest manifest) {
-        DeliveryKind listed = manifest.kind();
+        DeliveryKind listed = manifest.listedKind();
         boolean billingPeriodExport = ref.kind() == DeliveryKind.CUR2 || ref.kind() == DeliveryKind.FOCUS;
         return billingPeriodExport && listed != null ? ref.withKind(listed) : ref;
     }

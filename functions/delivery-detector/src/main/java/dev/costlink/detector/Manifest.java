@@ -2,6 +2,7 @@ package dev.costlink.detector;
 
 import dev.costlink.common.Json;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +58,8 @@ public record Manifest(List<String> entries, List<Column> columns, String runId,
      * The Data Exports table the columns come from, when they tell: FOCUS (1.0 and 1.2 both require BilledCost and
      * ChargePeriodStart) or CUR 2.0 (line_item_* columns); null otherwise.
      */
-    public DeliveryKind kind() {
-        Set<String> names = new java.util.HashSet<>();
+    public DeliveryKind listedKind() {
+        Set<String> names = new HashSet<>();
         columns.forEach(c -> names.addAll(c.physical()));
         if (names.contains("billed_cost") && names.contains("charge_period_start")) {
             return DeliveryKind.FOCUS;
