@@ -37,7 +37,8 @@ public record Manifest(List<String> entries, List<Column> columns, String runId,
         }
         List<String> entries = new ArrayList<>();
         for (Object o : list) {
-            entries.add(o instanceof String s ? s : String.valueOf(o));
+            // Not the value itself: what is refused is never quoted.
+            entries.add(o instanceof String s ? s : "(entry " + (entries.size() + 1) + " is not a string)");
         }
         List<Column> columns = new ArrayList<>();
         if (m.get("columns") instanceof List<?> cols) {

@@ -476,6 +476,14 @@ class DeliveryValidatorTest {
     }
 
     @Test
+    void aListedEntryThatIsNotAStringIsRefusedWithoutQuotingIt() {
+        delivery(1, 1);
+        store.put(MANIFEST, ("{\"executionId\":\"e\",\"columns\":[{\"name\":\"a\"}],\"dataFiles\":["
+                + "{\"uri\":\"Secret9f8e7d6c5b4a\"}]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(problems("(entry 1 is not a string)", "not an s3:// URI: not read"), validate(CUR2).problems());
+    }
+
+    @Test
     void columnsThatDifferFromTheManifest() {
         delivery(1, 3);
         List<String> other = new ArrayList<>(COLUMNS.subList(1, COLUMNS.size()));
