@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * S3 / EventBridge "object created" events in; one signed delivery.completed or delivery.invalid event per complete
  * delivery out. If the vendor cannot be told, the invocation fails so that Lambda retries it and, after its retries,
- * sends the event to the on-failure destination: a delivery is never silently dropped.
+ * sends the event to the on-failure destination: a delivery is never silently dropped. A delivery overwritten while
+ * it is read is not told (it is no longer the delivery the manifest describes): the refresh overwriting it writes the
+ * manifest last, and that write invokes the detector again.
  */
 public final class DeliveryDetectorHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("delivery-detector");
@@ -70,12 +72,23 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
             }
             S3ObjectStore store = new S3ObjectStore();
             DeliveryReport report = new DeliveryValidator(store, cfg.concurrency()).validate(ref.get());
+            if (report.outcome() == DeliveryReport.Outcome.CHANGED) {
+                LOG.warn("delivery changed during validation: not reported; the refresh replacing it writes its "
+                        + "manifest again, which brings the delivery back", "kind", report.ref().kind().name(),
+                        "manifestKey", ref.get().manifestKey(), "changedFiles", report.changedFiles().size(),
+                        "firstChangedFile", report.changedFiles().get(0), "bytesRead", store.bytesRead());
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("manifestKey", ref.get().manifestKey());
+                line.put("skipped", "changed during validation");
+                summary.add(line);
+                continue;
+            }
+            String type = DeliveryEvent.type(report);
             String id = DeliveryEvent.idempotencyKey(report);
             byte[] body = DeliveryEvent.body(report, id, clock.instant(), cfg.externalId(), arn[4], arn[1], arn[3]);
             Deadline deadline = Deadline.in(Math.max(0, context.getRemainingTimeInMillis() - VENDOR_RESERVE_MILLIS));
             VendorOutcome outcome = vendor.post(cfg.callbackUrl(), cfg.externalId(), id, body, deadline, true);
-            String type = report.valid() ? DeliveryEvent.COMPLETED : DeliveryEvent.INVALID;
-            LOG.info("delivery checked", "type", type, "eventId", id, "kind", ref.get().kind().name(),
+            LOG.info("delivery checked", "type", type, "eventId", id, "kind", report.ref().kind().name(),
                     "manifestKey", ref.get().manifestKey(), "files", report.fileCount(), "rows", report.totalRows(),
                     "bytes", report.totalBytes(), "problems", report.problems().size(), "bytesRead", store.bytesRead(),
                     "vendor", CallbackUrl.redacted(cfg.callbackUrl()), "outcome", outcome.kind().name(),
