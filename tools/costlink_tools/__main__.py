@@ -7,6 +7,7 @@ COMMANDS = {
     "demo": "costlink_tools.demo",
     "tenant": "costlink_tools.tenant",
     "member-template": "costlink_tools.member_template",
+    "dashboard": "costlink_tools.dashboard",
 }
 
 
