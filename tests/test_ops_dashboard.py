@@ -116,8 +116,9 @@ def test_the_dashboard_shows_what_the_ops_team_asked_for():
     dead_letters = panels["Verification dead-letter queue"]["properties"]["metrics"][0]
     assert dead_letters[:4] == ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
                                 "${VerificationFailures.QueueName}"]
-    alarms = {a[2:-5] for a in widget_of("alarm")["properties"]["alarms"]}
-    assert alarms == {k for k, r in VENDOR["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    alarms = [a[2:-5] for a in widget_of("alarm")["properties"]["alarms"]]
+    assert alarms == [k for k, r in VENDOR["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert len(alarms) == 4
 
 
 def test_every_vendor_metric_is_on_the_dashboard_and_no_customer_metric_is():
@@ -132,11 +133,12 @@ def catalogue_with(change):
 
 
 def test_a_metric_added_to_the_catalogue_gets_a_panel_without_editing_the_generator():
-    added = catalogue_with(lambda m: m.update(ScheduleLagSeconds={"unit": "Seconds", "dimensionSets": [[], ["Stage"]],
-                                                                  "emittedBy": "verifier-schedule"}))
+    added = catalogue_with(lambda m: m.update(ScheduleLagSeconds={
+        "unit": "Seconds", "dimensionSets": [[], ["Stage"], ["Stage", "Shard"]], "emittedBy": "verifier-schedule"}))
     doc = dashboard.parse(dashboard.body(added))
     new = [m for m in dashboard.watched(doc) if m.name == "ScheduleLagSeconds"]
-    assert {tuple(sorted(m.dimensions)) for m in new} == {(), ("Stage",)}
+    assert {tuple(sorted(m.dimensions)) for m in new} == {(), ("Stage",), ("Shard", "Stage")}
+    assert [p for m in new for p in problems(m, added, VENDOR["Resources"])] == []
     assert dashboard.structure_problems(doc) == []
     assert "ScheduleLagSeconds" not in dashboard.body(catalogue_with(
         lambda m: m.update(ScheduleLagSeconds={"unit": "Seconds", "dimensionSets": [[]],

@@ -25,14 +25,38 @@ RESOURCE = "OpsDashboard"
 PERIOD_VARIABLE = "VerificationPeriod"  # the verification interval in seconds: one data point per round
 _PERIOD_SENTINEL = "@@period@@"
 REGISTRY_PERIOD = 300
-ALARMS = ["VerifierSilentAlarm", "VerificationDeadLettersAlarm", "RegistryRefusalsAlarm", "VerifierWorkerErrorsAlarm"]
 WIDTH, HALF, HEIGHT = 24, 12, 6
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """A CostLink metric without dimensions (its total), with optional rendering properties."""
+    name: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ByDimensions:
+    """A CostLink metric broken down by one of its declared dimension sets: a SEARCH finds every value."""
+    name: str
+    dimensions: tuple[str, ...]
+    stat: str = "Sum"
+
+
+@dataclass(frozen=True)
+class AwsMetric:
+    """AWS's metric of one of the stack's resources, named by a ${...} substitution."""
+    namespace: str
+    name: str
+    dimension: str
+    resource: str
+    options: dict = field(default_factory=dict)
 
 
 @dataclass
 class Panel:
     title: str
-    metrics: list = field(default_factory=list)  # ("cl", name, opts) | ("search", name, dimension, stat) | ("aws", ns, name, dim, value, opts)
+    metrics: list
     period: object = _PERIOD_SENTINEL
     stat: str = "Sum"
     stacked: bool = False
@@ -40,77 +64,78 @@ class Panel:
 
 def curated_panels() -> list[Panel]:
     return [
-        Panel("Connections verified per round, by status",
-              [("search", "ConnectionsChecked", "Status", "Sum")], stacked=True),
+        Panel("Connections verified per round, by status", [ByDimensions("ConnectionsChecked", ("Status",))],
+              stacked=True),
         Panel("Age of the newest valid CUR delivery, per connection (hours)",
-              [("cl", "LastValidDeliveryAgeHours", {"stat": "p50", "label": "median"}),
-               ("cl", "LastValidDeliveryAgeHours", {"stat": "p90", "label": "p90"}),
-               ("cl", "LastValidDeliveryAgeHours", {"stat": "Maximum", "label": "oldest"})]),
+              [Catalogued("LastValidDeliveryAgeHours", {"stat": "p50", "label": "median"}),
+               Catalogued("LastValidDeliveryAgeHours", {"stat": "p90", "label": "p90"}),
+               Catalogued("LastValidDeliveryAgeHours", {"stat": "Maximum", "label": "oldest"})]),
         Panel("Verifier run duration (scheduler, ms)",
-              [("cl", "VerifierRunDuration", {"stat": "Average", "label": "average"}),
-               ("cl", "VerifierRunDuration", {"stat": "Maximum", "label": "longest"})]),
+              [Catalogued("VerifierRunDuration", {"stat": "Average", "label": "average"}),
+               Catalogued("VerifierRunDuration", {"stat": "Maximum", "label": "longest"})]),
         Panel("Verifier rounds: runs, connections queued and verified",
-              [("cl", "VerifierRuns", {}), ("cl", "ConnectionsQueued", {}), ("cl", "ConnectionsChecked", {})]),
+              [Catalogued("VerifierRuns"), Catalogued("ConnectionsQueued"), Catalogued("ConnectionsChecked")]),
         Panel("Registry requests: accepted, duplicate, refused",
-              [("cl", "EventsAccepted", {}), ("cl", "EventsDuplicate", {}), ("cl", "EventsRefused", {})],
+              [Catalogued("EventsAccepted"), Catalogued("EventsDuplicate"), Catalogued("EventsRefused")],
               period=REGISTRY_PERIOD),
-        Panel("Registry refusals by reason",
-              [("search", "EventsRefused", "Reason", "Sum")], period=REGISTRY_PERIOD, stacked=True),
+        Panel("Registry refusals by reason", [ByDimensions("EventsRefused", ("Reason",))], period=REGISTRY_PERIOD,
+              stacked=True),
         Panel("Verification dead-letter queue",
-              [("aws", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${VerificationFailures.QueueName}",
-                {"stat": "Maximum", "label": "dead letters"}),
-               ("aws", "AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", "${VerificationQueue.QueueName}",
-                {"stat": "Maximum", "label": "oldest queued message (s)", "yAxis": "right"})],
+              [AwsMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+                         "${VerificationFailures.QueueName}", {"stat": "Maximum", "label": "dead letters"}),
+               AwsMetric("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", "${VerificationQueue.QueueName}",
+                         {"stat": "Maximum", "label": "oldest queued message (s)", "yAxis": "right"})],
               period=REGISTRY_PERIOD),
         Panel("Verifier worker errors",
-              [("cl", "WorkerErrors", {"label": "counted by the worker"}),
-               ("aws", "AWS/Lambda", "Errors", "FunctionName", "${VerifierWorkerFunction}", {"label": "failed invocations"}),
-               ("aws", "AWS/Lambda", "Throttles", "FunctionName", "${VerifierWorkerFunction}", {"label": "throttled"})]),
+              [Catalogued("WorkerErrors", {"label": "counted by the worker"}),
+               AwsMetric("AWS/Lambda", "Errors", "FunctionName", "${VerifierWorkerFunction}",
+                         {"label": "failed invocations"}),
+               AwsMetric("AWS/Lambda", "Throttles", "FunctionName", "${VerifierWorkerFunction}", {"label": "throttled"})]),
         Panel("Failed checks by check, and refused role assumptions",
-              [("search", "CheckFailures", "Check", "Sum"), ("cl", "AssumeRoleFailures", {})], stacked=False),
+              [ByDimensions("CheckFailures", ("Check",)), Catalogued("AssumeRoleFailures")]),
         Panel("Registry endpoint: errors and throttles (reserved concurrency)",
-              [("aws", "AWS/Lambda", "Errors", "FunctionName", "${RegistryFunction}", {}),
-               ("aws", "AWS/Lambda", "Throttles", "FunctionName", "${RegistryFunction}", {})],
+              [AwsMetric("AWS/Lambda", "Errors", "FunctionName", "${RegistryFunction}"),
+               AwsMetric("AWS/Lambda", "Throttles", "FunctionName", "${RegistryFunction}")],
               period=REGISTRY_PERIOD),
     ]
 
 
 def _shown(panels: list[Panel]) -> set[str]:
-    return {m[1] for p in panels for m in p.metrics if m[0] in ("cl", "search")}
+    return {m.name for p in panels for m in p.metrics if not isinstance(m, AwsMetric)}
 
 
 def panels(catalog: MetricCatalog) -> list[Panel]:
-    """The curated panels, then one panel per vendor-side metric that none of them shows."""
+    """The curated panels, then one panel per vendor-side metric that none of them shows: its total and each of its
+    other declared dimension sets."""
     chosen = curated_panels()
     for name in _shown(chosen):
         catalog.metric(name)  # a curated metric renamed or removed in metrics.json fails generation here
     for metric in catalog.metrics.values():
         if metric.in_vendor_account and metric.name not in _shown(chosen):
-            chosen.append(Panel(f"{metric.name} ({metric.emitted_by})",
-                                [("cl", metric.name, {})] + [("search", metric.name, sorted(s)[0], "Sum")
-                                                             for s in metric.dimension_sets if len(s) == 1]))
+            rows = [Catalogued(metric.name)] if frozenset() in metric.dimension_sets else []
+            rows += [ByDimensions(metric.name, tuple(sorted(s))) for s in metric.dimension_sets if s]
+            chosen.append(Panel(f"{metric.name} ({metric.emitted_by})", rows))
     return chosen
 
 
 def _metric_row(catalog: MetricCatalog, m, period, search_id: str) -> list:
-    if m[0] == "cl":
-        return [catalog.namespace, m[1], *([m[2]] if m[2] else [])]
-    if m[0] == "search":
-        _, name, dimension, stat = m
-        return [{"expression": f"SEARCH('{{{catalog.namespace},{dimension}}} MetricName=\"{name}\"', '{stat}', "
-                               f"{period})", "id": search_id}]
-    _, namespace, name, dimension, value, opts = m
-    return [namespace, name, dimension, value, *([opts] if opts else [])]
+    if isinstance(m, Catalogued):
+        return [catalog.namespace, m.name, *([m.options] if m.options else [])]
+    if isinstance(m, ByDimensions):
+        schema = ",".join((catalog.namespace, *m.dimensions))
+        return [{"expression": f"SEARCH('{{{schema}}} MetricName=\"{m.name}\"', '{m.stat}', {period})",
+                 "id": search_id}]
+    return [m.namespace, m.name, m.dimension, m.resource, *([m.options] if m.options else [])]
 
 
-def widgets(catalog: MetricCatalog) -> list[dict]:
+def widgets(catalog: MetricCatalog, alarms: list[str]) -> list[dict]:
     out = [{"type": "text", "x": 0, "y": 0, "width": WIDTH, "height": 2, "properties": {"markdown": (
         "## CostLink vendor operations\n"
         "Generated from `metrics.json` by `./costlink dashboard --write` (edit the generator, not this body). "
         "Per-round graphs use the verification interval; alarms notify the health topic. The delivery detector's "
         "metrics live in each customer's account and are not shown here.")}},
            {"type": "alarm", "x": 0, "y": 2, "width": WIDTH, "height": 3, "properties": {
-               "title": "Ops alarms", "alarms": [f"${{{a}.Arn}}" for a in ALARMS]}}]
+               "title": "Ops alarms", "alarms": [f"${{{a}.Arn}}" for a in alarms]}}]
     top = 5
     for i, panel in enumerate(panels(catalog)):
         rows = [_metric_row(catalog, m, panel.period, f"search{n}") for n, m in enumerate(panel.metrics)]
@@ -121,9 +146,16 @@ def widgets(catalog: MetricCatalog) -> list[dict]:
     return out
 
 
-def body(catalog: MetricCatalog | None = None) -> str:
-    """The DashboardBody, as the Fn::Sub string vendor.yaml holds (one trailing newline, as a YAML block keeps)."""
-    text = "{\"widgets\": [\n" + ",\n".join(_format(w) for w in widgets(catalog or MetricCatalog.load())) + "\n]}"
+def alarms_of(template: dict) -> list[str]:
+    return [k for k, r in template["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"]
+
+
+def body(catalog: MetricCatalog | None = None, template: dict | None = None) -> str:
+    """The DashboardBody, as the Fn::Sub string vendor.yaml holds (one trailing newline, as a YAML block keeps). The
+    alarm widget lists the template's alarms."""
+    alarms = alarms_of(template or load_template(VENDOR))
+    text = "{\"widgets\": [\n" + ",\n".join(_format(w) for w in widgets(catalog or MetricCatalog.load(), alarms)) \
+        + "\n]}"
     return text.replace(f'"{_PERIOD_SENTINEL}"', "${" + PERIOD_VARIABLE + "}").replace(
         _PERIOD_SENTINEL, "${" + PERIOD_VARIABLE + "}") + "\n"
 
@@ -232,7 +264,7 @@ def check(template_path: Path = VENDOR, catalog: MetricCatalog | None = None) ->
     template = load_template(template_path)
     found = []
     committed = committed_body(template)
-    if committed != body(catalog):
+    if committed != body(catalog, template):
         found.append(f"{template_path.name}'s dashboard body differs from the generated one: run "
                      "`./costlink dashboard --write`")
     doc = parse(committed)
@@ -247,7 +279,8 @@ def write(template_path: Path = VENDOR, catalog: MetricCatalog | None = None) ->
     pattern = re.compile(r"(\n      DashboardBody: !Sub\n        - \|\n)((?:          .*\n)+)(        - )")
     if len(pattern.findall(text)) != 1:
         raise SystemExit(f"cannot find {RESOURCE}'s DashboardBody block in {template_path.name}")
-    lines = "".join("          " + line + "\n" for line in body(catalog).rstrip("\n").split("\n"))
+    generated = body(catalog, load_template(template_path))
+    lines = "".join("          " + line + "\n" for line in generated.rstrip("\n").split("\n"))
     template_path.write_text(pattern.sub(lambda m: m.group(1) + lines + m.group(3), text))
 
 
