@@ -243,3 +243,33 @@ def test_a_renamed_java_constant_fails_the_mirror_check(tmp_path):
                                            (47 * 3600 + 3599, "47h"), (48 * 3600, "2d 0h"), (76 * 3600, "3d 4h")])
 def test_ages(seconds, text):
     assert status.age(seconds) == text
+
+
+def test_items_of_unexpected_shapes_show_what_they_can(moto):
+    tables = create_tables(moto, suffix="-status-odd")
+    ddb = moto.client("dynamodb")
+    ddb.put_item(TableName=tables["TenantsTable"], Item={
+        "externalIdSha256": s("f" * 64), "name": s("Evil\x1b[2J\x07 Corp\nLine")})
+    ddb.put_item(TableName=tables["ConnectionsTable"], Item={
+        "tenant": s("f" * 64), "connection": s("odd"), "status": s("ACTIVE"), "facts": s("not a map"),
+        "healthStatus": s("SOMETHING-NEW"), "healthChecks": {"M": {"x": s("y")}}, "healthCheckedAt": s("yesterday"),
+        "coverage": {"L": []}})
+    ddb.put_item(TableName=tables["ConnectionsTable"], Item={
+        "tenant": s("e" * 64), "connection": s("odd2"), "accountId": n(777), "status": s("ACTIVE"),
+        "healthStatus": s("UNHEALTHY"), "healthChecks": {"L": [s("text"), check("x\x1b[31m", "FAIL", "a\x00b")]}})
+    ddb.put_item(TableName=tables["DeliveriesTable"], Item={
+        "tenantAccount": s("f" * 64 + "#None"), "export": s("CUR2#x"), "lastValidAt": s("soon")})
+    args = ["--endpoint-url", moto.endpoint, "--tenants-table", tables["TenantsTable"], "--connections-table",
+            tables["ConnectionsTable"], "--deliveries-table", tables["DeliveriesTable"]]
+    out = io.StringIO()
+    assert status.main(args, now=NOW, out=out) == 0
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    lines = text.splitlines()
+    assert lines[1].split()[:3] == ["eeeeeeeeeeee", "-", "-"] and "x?[31m FAIL: a?b" in lines[1]
+    assert lines[2].startswith("Evil?[2J? Corp?Line  -  ") and " UNCHECKED " in lines[2]
+    out = io.StringIO()
+    assert status.main(args + ["--json"], now=NOW, out=out) == 0
+    rows = json.loads(out.getvalue())
+    assert [(r["status"], r["checkedAt"], r["coverage"], r["organisation"]) for r in rows] == [
+        ("UNHEALTHY", None, None, None), ("UNCHECKED", None, None, None)]

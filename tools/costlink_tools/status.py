@@ -16,7 +16,9 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .registry_schema import ACCOUNT_TYPE_LINKED, ACCOUNT_TYPE_ROOT, Connections, Deliveries, Facts, Tenants
@@ -52,20 +54,22 @@ class ConnectionStatus:
 
 
 # ---------------------------------------------------------------------------------------------------- reading
+_DESERIALIZE = TypeDeserializer().deserialize
+
+
 def plain(value):
-    """A DynamoDB attribute value as plain Python (numbers as int or float)."""
-    (kind, v), = value.items()
-    if kind == "S" or kind == "BOOL":
-        return v
-    if kind == "N":
-        return int(v) if v.lstrip("-").isdigit() else float(v)
-    if kind == "M":
-        return {k: plain(x) for k, x in v.items()}
-    if kind == "L":
-        return [plain(x) for x in v]
-    if kind == "SS":
-        return list(v)
-    return None
+    """A DynamoDB attribute value as plain Python: boto3's reading, with numbers as int or float."""
+    return _plain_numbers(_DESERIALIZE(value))
+
+
+def _plain_numbers(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, dict):
+        return {k: _plain_numbers(x) for k, x in v.items()}
+    if isinstance(v, (list, set)):
+        return [_plain_numbers(x) for x in v]
+    return v
 
 
 def scan(ddb, table: str, attributes: list[str]) -> list[dict]:
@@ -81,25 +85,36 @@ def scan(ddb, table: str, attributes: list[str]) -> list[dict]:
 
 
 def connection_status(item: dict, tenant_name: str | None, deliveries: dict[str, int]) -> ConnectionStatus:
-    tenant = item[Connections.TENANT]
+    """One row from a connections item; an attribute of an unexpected shape reads as absent, never as a crash."""
+    tenant = str(item[Connections.TENANT])
     if item.get(Connections.STATUS) == Connections.REVOKED:
         status = "REVOKED"
     else:
-        status = item.get(Connections.HEALTH_STATUS) or "UNCHECKED"
-    checks = item.get(Connections.HEALTH_CHECKS) or []
-    failing = [{"name": c.get(Connections.CHECK_NAME, "?"), "result": c.get(Connections.CHECK_RESULT, "?"),
-                "detail": c.get(Connections.CHECK_DETAIL, "")}
-               for c in checks if isinstance(c, dict) and c.get(Connections.CHECK_RESULT) in FAILING_RESULTS]
+        health = item.get(Connections.HEALTH_STATUS)
+        status = health if health in ("HEALTHY", "DEGRADED", "UNHEALTHY") else "UNCHECKED"
+    checks = item.get(Connections.HEALTH_CHECKS)
+    failing = [{"name": str(c.get(Connections.CHECK_NAME, "?")), "result": c[Connections.CHECK_RESULT],
+                "detail": str(c.get(Connections.CHECK_DETAIL, ""))}
+               for c in (checks if isinstance(checks, list) else [])
+               if isinstance(c, dict) and c.get(Connections.CHECK_RESULT) in FAILING_RESULTS]
     coverage = item.get(Connections.COVERAGE)
+    checked_at = item.get(Connections.HEALTH_CHECKED_AT)
     return ConnectionStatus(
-        tenant=tenant_name or tenant[:12], tenant_id=tenant[:12], account_id=item.get(Connections.ACCOUNT_ID, "-"),
-        role_arn=item.get(Connections.ROLE_ARN, ""), status=status, organisation=organisation(item),
-        checked_at=item.get(Connections.HEALTH_CHECKED_AT), failing=[] if status == "REVOKED" else failing,
-        last_valid=deliveries, coverage=coverage if isinstance(coverage, dict) else None)
+        tenant=tenant_name if isinstance(tenant_name, str) else tenant[:12], tenant_id=tenant[:12],
+        account_id=_text(item.get(Connections.ACCOUNT_ID)), role_arn=_text(item.get(Connections.ROLE_ARN), ""),
+        status=status, organisation=organisation(item),
+        checked_at=checked_at if isinstance(checked_at, int) else None,
+        failing=[] if status == "REVOKED" else failing, last_valid=deliveries,
+        coverage=coverage if isinstance(coverage, dict) else None)
+
+
+def _text(value, missing: str = "-") -> str:
+    return value if isinstance(value, str) and value else missing
 
 
 def organisation(item: dict) -> str:
-    facts = item.get(Connections.FACTS) or {}
+    facts = item.get(Connections.FACTS)
+    facts = facts if isinstance(facts, dict) else {}
     account_type = facts.get(Facts.ACCOUNT_TYPE)
     if account_type == ACCOUNT_TYPE_ROOT:
         return "payer+org" if facts.get(Facts.ORGANIZATION_TARGETS) else "payer"
@@ -113,7 +128,7 @@ def read_fleet(stack: VendorStack, tenants_table: str, connections_table: str, d
     tenants = {t[Tenants.KEY]: t.get(Tenants.NAME) for t in scan(ddb, tenants_table, [Tenants.KEY, Tenants.NAME])}
     deliveries: dict[str, dict[str, int]] = {}
     for d in scan(ddb, deliveries_table, [Deliveries.TENANT_ACCOUNT, Deliveries.EXPORT, Deliveries.LAST_VALID_AT]):
-        if isinstance(d.get(Deliveries.LAST_VALID_AT), (int, float)):
+        if isinstance(d.get(Deliveries.LAST_VALID_AT), int) and isinstance(d.get(Deliveries.EXPORT), str):
             deliveries.setdefault(d[Deliveries.TENANT_ACCOUNT], {})[d[Deliveries.EXPORT]] = int(d[Deliveries.LAST_VALID_AT])
     items = scan(ddb, connections_table, [
         Connections.TENANT, Connections.CONNECTION, Connections.STATUS, Connections.ACCOUNT_ID, Connections.ROLE_ARN,
@@ -121,7 +136,7 @@ def read_fleet(stack: VendorStack, tenants_table: str, connections_table: str, d
         Connections.COVERAGE])
     rows = []
     for item in items:
-        key = f"{item[Connections.TENANT]}#{item.get(Connections.ACCOUNT_ID, '')}"  # RegistrySchema.Deliveries.partitionKey
+        key = f"{item[Connections.TENANT]}#{item.get(Connections.ACCOUNT_ID)}"  # RegistrySchema.Deliveries.partitionKey
         rows.append(connection_status(item, tenants.get(item[Connections.TENANT]), deliveries.get(key, {})))
     return sorted(rows, key=lambda r: (r.tenant.lower(), r.account_id, r.role_arn))
 
@@ -156,8 +171,14 @@ def coverage_text(coverage: dict | None) -> str:
     return "-"
 
 
+def printable(text: str) -> str:
+    """Registry text as a terminal may show it: no control characters (an escape sequence in a tenant's name would
+    otherwise reach the terminal)."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
 def one_line(text: str) -> str:
-    first = " ".join(str(text).split())
+    first = printable(" ".join(str(text).split()))
     return first if len(first) <= DETAIL_CHARS else first[:DETAIL_CHARS - 1] + "…"
 
 
@@ -166,9 +187,9 @@ def table(rows: list[ConnectionStatus], now: datetime) -> str:
     lines = []
     for r in rows:
         last = r.last_valid_cur()
-        cells = [r.tenant, r.account_id, r.role_name, r.organisation, r.status,
-                 "never" if last is None else age(epoch - last), coverage_text(r.coverage)]
-        checks = [f"{c['name']} {c['result']}: {one_line(c['detail'])}" for c in r.failing] or ["-"]
+        cells = [printable(c) for c in (r.tenant, r.account_id, r.role_name, r.organisation, r.status,
+                                        "never" if last is None else age(epoch - last), coverage_text(r.coverage))]
+        checks = [f"{printable(c['name'])} {c['result']}: {one_line(c['detail'])}" for c in r.failing] or ["-"]
         lines.append(cells + [checks[0]])
         lines += [[""] * len(cells) + [c] for c in checks[1:]]
     widths = [max([len(COLUMNS[i])] + [len(line[i]) for line in lines]) for i in range(len(COLUMNS) - 1)]
