@@ -44,13 +44,6 @@ class Deliveries:
 
 
 PENDING = {
-    ("Connections", "CHECK_NAME"): "the verifier's health check entries (Registry.record writes name, result, detail)",
-    ("Connections", "CHECK_RESULT"): "the verifier's health check entries",
-    ("Connections", "CHECK_DETAIL"): "the verifier's health check entries",
-    ("Connections", "COVERAGE"): "organisation coverage, to be written by the verifier: {covered, accounts}",
-    ("Connections", "COVERAGE_COVERED"): "inside COVERAGE: member accounts whose role the verifier can assume",
-    ("Connections", "COVERAGE_ACCOUNTS"): "inside COVERAGE: the organisation's accounts in the targets",
-    ("Facts", "ACCOUNT_TYPE"): "the callback contract's connection.accountType (Root or Linked), stored as sent",
     ("Facts", "ORGANIZATION_TARGETS"): "the organisation targets a Root connection's StackSet deploys the member role to",
 }
 

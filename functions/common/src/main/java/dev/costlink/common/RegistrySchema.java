@@ -51,6 +51,17 @@ public final class RegistrySchema {
         public static final String HISTORY_TYPE = "type";
         public static final String HISTORY_EVENT_ID = "eventId";
         public static final String HISTORY_AT = "at";
+        /**
+         * On a member account's connection (created by the verifier from the organisation's account list): the key of
+         * the payer connection whose StackSet deployed its role. Revoking the payer connection revokes its members.
+         */
+        public static final String ORGANIZATION_CONNECTION = "organizationConnection";
+        /** On a payer connection: the organisation's coverage, a map of {@link #COVERAGE_COVERED} and the rest. */
+        public static final String COVERAGE = "coverage";
+        /** Inside {@link #COVERAGE}: active accounts in the targets whose member role the verifier could assume. */
+        public static final String COVERAGE_COVERED = "covered";
+        /** Inside {@link #COVERAGE}: active accounts in the targets (suspended ones are not counted). */
+        public static final String COVERAGE_ACCOUNTS = "accounts";
         /** A health event recorded but not yet known to be published (the verifier's exactly-once marker). */
         public static final String HEALTH_PENDING = "healthPending";
         /** Inside each item of {@link #HEALTH_CHECKS}. */
@@ -74,6 +85,9 @@ public final class RegistrySchema {
     /** Inside {@link Connections#FACTS}: the connection event's {@code connection} object as sent (callback contract). */
     public static final class Facts {
         public static final String CONNECTION_ID = "connectionId";
+        public static final String ACCOUNT_TYPE = "accountType";
+        /** The payer stack's organisation, an object with the {@link Organization} fields; absent when off. */
+        public static final String ORGANIZATION = "organization";
         public static final String BUCKET = "bucket";
         public static final String CUR_VERSION = "curVersion";
         public static final String CUR1 = "CUR1";
@@ -88,6 +102,19 @@ public final class RegistrySchema {
         public static final String CARBON_PREFIX = "carbon";
 
         private Facts() {}
+    }
+
+    /** Inside {@link Facts#ORGANIZATION} (the connection event's {@code connection.organization}). */
+    public static final class Organization {
+        public static final String ORGANIZATION_ID = "organizationId";
+        public static final String MANAGEMENT_ACCOUNT_ID = "managementAccountId";
+        public static final String DEPLOYMENT_ACCOUNT = "deploymentAccount";
+        public static final String STACK_SET_ID = "stackSetId";
+        public static final String TARGETS = "targets";
+        public static final String MEMBER_ROLE_NAME = "memberRoleName";
+        public static final String MEMBER_PERMISSION_SETS = "memberPermissionSets";
+
+        private Organization() {}
     }
 
     /** The last delivery (and last valid delivery) of each export of a tenant's account. */
