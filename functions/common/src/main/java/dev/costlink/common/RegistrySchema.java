@@ -96,10 +96,15 @@ public final class RegistrySchema {
         public static final String EXPORT_ARN = "exportArn";
         public static final String CARBON_EXPORT_NAME = "carbonExportName";
         public static final String CARBON_EXPORT_ARN = "carbonExportArn";
+        public static final String FOCUS_EXPORT_NAME = "focusExportName";
+        public static final String FOCUS_EXPORT_ARN = "focusExportArn";
+        /** The connection stack's on-failure queue of delivery events the vendor did not take (Root accounts). */
+        public static final String DELIVERY_FAILURES_QUEUE_URL = "deliveryFailuresQueueUrl";
         public static final String PREFIXES = "prefixes";
         /** Inside {@link #PREFIXES}. */
         public static final String CUR_PREFIX = "cur";
         public static final String CARBON_PREFIX = "carbon";
+        public static final String FOCUS_PREFIX = "focus";
 
         private Facts() {}
     }
