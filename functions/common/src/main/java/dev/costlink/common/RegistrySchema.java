@@ -68,6 +68,8 @@ public final class RegistrySchema {
         public static final String CHECK_NAME = "name";
         public static final String CHECK_RESULT = "result";
         public static final String CHECK_DETAIL = "detail";
+        /** The check's state (docs/health-events.md, "States"), when it has one. */
+        public static final String CHECK_STATE = "state";
         /** Inside {@link #HEALTH_PENDING}. */
         public static final String PENDING_EVENT_ID = "eventId";
         public static final String PENDING_SUBJECT = "subject";

@@ -5,10 +5,13 @@ import dev.costlink.common.Lazy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bcmdataexports.BcmDataExportsClient;
 import software.amazon.awssdk.services.bcmdataexports.model.ExecutionReference;
 import software.amazon.awssdk.services.bcmdataexports.model.GetExportResponse;
@@ -23,13 +26,16 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
- * {@link CustomerAccount} through STS AssumeRole (15-minute sessions), and S3, BCM Data Exports and CUR calls made with
- * the session's credentials. The SDK clients live for the execution environment; each call into a customer's account
+ * {@link CustomerAccount} through STS AssumeRole (15-minute sessions), and S3, BCM Data Exports, CUR and SQS calls made
+ * with the session's credentials. The SDK clients live for the execution environment; each call into a customer's account
  * carries its session's credentials on the request, and the clients' own credentials refuse to sign, so no call can
  * reach a customer's account with the vendor's identity. Every listing is bounded ({@link #MAX_PAGES}).
  */
@@ -53,6 +59,14 @@ public final class AwsCustomerAccount implements CustomerAccount {
             BcmDataExportsClient.builder(), "BCM_DATA_EXPORTS").credentialsProvider(REFUSE).build());
     private static final Lazy<CostAndUsageReportClient> REPORTS = new Lazy<>(() -> AwsClients.configure(
             CostAndUsageReportClient.builder(), "COST_AND_USAGE_REPORT_SERVICE").credentialsProvider(REFUSE).build());
+
+    /** SQS answers for its own region's queues only: one client per region a connection stack runs in. */
+    private static final ConcurrentMap<String, SqsClient> SQS = new ConcurrentHashMap<>();
+
+    private static SqsClient sqs(String region) {
+        return SQS.computeIfAbsent(region, r -> AwsClients.configure(SqsClient.builder()).region(Region.of(r))
+                .credentialsProvider(REFUSE).build());
+    }
 
     @Override
     public Session assume(String roleArn, String externalId) throws AssumeRoleRefused {
@@ -142,9 +156,9 @@ public final class AwsCustomerAccount implements CustomerAccount {
             } catch (ResourceNotFoundException e) {
                 return Optional.empty();
             }
-            return Optional.of(new ExportState(export.export().name(), export.exportStatus().statusCodeAsString(),
-                    export.exportStatus().statusReasonAsString(), export.exportStatus().lastRefreshedAt(),
-                    latestRun(arn)));
+            var status = export.exportStatus();
+            return Optional.of(new ExportState(export.export().name(), status.statusCodeAsString(),
+                    status.statusReasonAsString(), status.createdAt(), status.lastRefreshedAt(), latestRun(arn)));
         }
 
         private String arnOf(String name) {
@@ -162,6 +176,22 @@ public final class AwsCustomerAccount implements CustomerAccount {
                 token = page.nextToken();
             } while (token != null && !token.isEmpty() && ++pages < MAX_PAGES);
             return null;
+        }
+
+        @Override
+        public int queueDepth(SqsQueueUrl queue) throws QueueUnreadable {
+            try {
+                String depth = sqs(queue.region()).getQueueAttributes(r -> r.queueUrl(queue.canonical())
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES).overrideConfiguration(as))
+                        .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+                return depth == null ? 0 : Integer.parseInt(depth);
+            } catch (SqsException e) {
+                if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429 && !e.isThrottlingException()) {
+                    throw new QueueUnreadable(e.awsErrorDetails().errorCode() + ": "
+                            + e.awsErrorDetails().errorMessage());
+                }
+                throw e;
+            }
         }
 
         /** ListExecutions promises no order: the newest by creation time among the first pages read. */

@@ -33,16 +33,27 @@ public interface CustomerAccount {
 
         /** The legacy CUR 1.0 report's state; empty when no report has this name. */
         Optional<ReportState> report(String reportName);
+
+        /** How many messages wait in the queue (SQS ApproximateNumberOfMessages). */
+        int queueDepth(SqsQueueUrl queue) throws QueueUnreadable;
+    }
+
+    /** Thrown when the session may not read the queue's attributes, or the queue does not exist; SQS's message. */
+    final class QueueUnreadable extends Exception {
+        public QueueUnreadable(String message) {
+            super(message);
+        }
     }
 
     /** An S3 object's key and last-modified time. */
     record StoredObject(String key, Instant lastModified) {}
 
     /**
-     * BCM Data Exports' view of an export: HEALTHY|UNHEALTHY with a reason, when AWS last refreshed it, and its latest
-     * execution (null before the first).
+     * BCM Data Exports' view of an export: HEALTHY|UNHEALTHY with a reason, when AWS created it and last refreshed it
+     * (either may be null), and its latest execution (null before the first).
      */
-    record ExportState(String name, String statusCode, String statusReason, Instant lastRefreshedAt, LatestRun latestRun) {}
+    record ExportState(String name, String statusCode, String statusReason, Instant createdAt, Instant lastRefreshedAt,
+                       LatestRun latestRun) {}
 
     /**
      * The newest execution listed: its status code and reason; {@code partial} when the export has more executions

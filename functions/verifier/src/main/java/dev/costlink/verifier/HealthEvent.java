@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The SNS message for a connection's health (docs/health-events.md): a JSON body for machines, a Subject for the ops
  * team's inbox, and message attributes (status, accountId, failedChecks) that subscription filter policies can match.
- * Every free-text value is bounded, so that a message (at most seven checks) stays far below SNS's 256 KiB.
+ * Every free-text value is bounded, so that a message (at most nine checks) stays far below SNS's 256 KiB.
  * {@code eventId} is the same for the same connection and verification time: a subscriber that must never see an event
  * twice deduplicates on it (docs/health-events.md, "Exactly once").
  */
@@ -32,6 +32,9 @@ public record HealthEvent(String eventId, String subject, String message, Map<St
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("name", c.name());
             item.put("result", c.result().name());
+            if (c.state() != null) {
+                item.put("state", c.state().name());
+            }
             item.put("detail", Text.truncateUtf8(c.detail(), MAX_DETAIL_BYTES));
             checkList.add(item);
             if (c.result() == Check.Result.FAIL) {

@@ -2,15 +2,14 @@ package dev.costlink.verifier;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** Where the verifier reads connections and keeps their health: the registry (dev.costlink.verifier.Registry). */
 public interface HealthStore {
     /** The connection and its tenant, or null when either is gone or the connection is not ACTIVE. */
     Connection load(String tenantId, String key);
 
-    /** The newest delivery the registry holds for the connection's account, summarised; null when none. */
-    Map<String, Object> lastDelivery(Connection c);
+    /** Every export's last delivery the registry holds for the connection's tenant and account. */
+    DeliveryReports deliveries(Connection c);
 
     /**
      * Records a verification, only if no other run recorded one since {@code c} was loaded and no event is pending;

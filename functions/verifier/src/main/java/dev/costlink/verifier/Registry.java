@@ -29,6 +29,11 @@ public final class Registry implements HealthStore {
             Deliveries.REPORT_NAME, Deliveries.BILLING_PERIOD, Deliveries.MANIFEST_KEY);
     private static final List<String> DELIVERY_NUMBERS = List.of(Deliveries.FILE_COUNT, Deliveries.TOTAL_ROWS,
             Deliveries.TOTAL_BYTES);
+    /** Inside a delivery.invalid record: the callback contract's {@code delivery.problems} and {@code problemCount}. */
+    static final String PROBLEMS = "problems";
+    static final String PROBLEM_COUNT = "problemCount";
+    static final int MAX_PROBLEMS = 3;
+    static final int MAX_PROBLEM_BYTES = 512;
 
     private final String tenantsTable;
     private final String connectionsTable;
@@ -41,25 +46,53 @@ public final class Registry implements HealthStore {
     }
 
     @Override
-    public Map<String, Object> lastDelivery(Connection c) {
+    public DeliveryReports deliveries(Connection c) {
         if (deliveriesTable == null) {
-            return null;
+            return DeliveryReports.UNKNOWN;
         }
-        Map<String, AttributeValue> newest = null;
-        long newestAt = -1;
+        List<ReportedDelivery> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : DDB.get().queryPaginator(r -> r.tableName(deliveriesTable)
                 .keyConditionExpression("#k = :k")
                 .expressionAttributeNames(Map.of("#k", Deliveries.TENANT_ACCOUNT))
                 .expressionAttributeValues(Map.of(":k", s(Deliveries.partitionKey(c.tenant().id(), c.accountId())))))
                 .items()) {
-            Map<String, AttributeValue> d = map(item.get(Deliveries.LAST_DELIVERY));
-            long at = d.containsKey(Deliveries.RECEIVED_AT) ? Long.parseLong(d.get(Deliveries.RECEIVED_AT).n()) : 0;
-            if (at > newestAt) {
-                newestAt = at;
-                newest = d;
+            ReportedDelivery r = reported(item);
+            if (r != null) {
+                out.add(r);
             }
         }
-        return newest == null ? null : summary(newest, newestAt);
+        return new DeliveryReports(out);
+    }
+
+    /** One export's record of the deliveries table; null when it holds no last delivery. */
+    static ReportedDelivery reported(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> d = map(item.get(Deliveries.LAST_DELIVERY));
+        if (d.isEmpty()) {
+            return null;
+        }
+        String[] kindAndName = DeliveryReports.kindAndName(text(item.get(Deliveries.EXPORT)));
+        long receivedAt = d.containsKey(Deliveries.RECEIVED_AT) ? Long.parseLong(d.get(Deliveries.RECEIVED_AT).n()) : 0;
+        return new ReportedDelivery(kindAndName[0], kindAndName[1], summary(d, receivedAt),
+                instant(item.get(Deliveries.LAST_VALID_AT)), problems(d));
+    }
+
+    /** The first problems the detector named, each bounded, and how many more there were. */
+    private static List<String> problems(Map<String, AttributeValue> d) {
+        List<String> out = new ArrayList<>();
+        List<AttributeValue> listed = d.containsKey(PROBLEMS) && d.get(PROBLEMS).hasL() ? d.get(PROBLEMS).l() : List.of();
+        for (AttributeValue p : listed.subList(0, Math.min(MAX_PROBLEMS, listed.size()))) {
+            Map<String, AttributeValue> m = map(p);
+            String file = text(m.get("file"));
+            String problem = text(m.get("problem"));
+            out.add(Text.truncateUtf8((file == null ? "" : file + ": ") + (problem == null ? "unnamed" : problem),
+                    MAX_PROBLEM_BYTES));
+        }
+        long total = d.containsKey(PROBLEM_COUNT) && d.get(PROBLEM_COUNT).n() != null
+                ? Long.parseLong(d.get(PROBLEM_COUNT).n()) : listed.size();
+        if (total > out.size()) {
+            out.add("and " + (total - out.size()) + " more");
+        }
+        return out;
     }
 
     private static Map<String, Object> summary(Map<String, AttributeValue> d, long receivedAt) {
@@ -106,7 +139,7 @@ public final class Registry implements HealthStore {
         String roleArn = text(c.get(Connections.ROLE_ARN));
         return new Connection(new Tenant(tenantId, text(t.get(Tenants.NAME)), text(t.get(Tenants.EXTERNAL_ID))), key,
                 connectionId(c, facts, accountId, roleArn), accountId, roleArn,
-                instant(c.get(Connections.REGISTERED_AT)), billing(facts), health(c));
+                instant(c.get(Connections.REGISTERED_AT)), billing(facts, text(c.get(Connections.REGION))), health(c));
     }
 
     /** The id the callback reported when the registry holds it, else the same derivation the callback uses. */
@@ -119,13 +152,21 @@ public final class Registry implements HealthStore {
         return reported != null && !reported.isBlank() ? reported : ConnectionIds.of(accountId, roleArn);
     }
 
-    static BillingFacts billing(Map<String, AttributeValue> facts) {
+    /** The connection event's facts as stored; {@code region} is the connection stack's (the item's). */
+    static BillingFacts billing(Map<String, AttributeValue> facts, String region) {
         Map<String, AttributeValue> prefixes = map(facts.get(Facts.PREFIXES));
+        String queueUrl = text(facts.get(Facts.DELIVERY_FAILURES_QUEUE_URL));
         return new BillingFacts(text(facts.get(Facts.BUCKET)), text(facts.get(Facts.CUR_VERSION)),
-                text(prefixes.get(Facts.CUR_PREFIX)),
-                new ExportRef(text(facts.get(Facts.EXPORT_NAME)), text(facts.get(Facts.EXPORT_ARN))),
-                text(prefixes.get(Facts.CARBON_PREFIX)),
-                new ExportRef(text(facts.get(Facts.CARBON_EXPORT_NAME)), text(facts.get(Facts.CARBON_EXPORT_ARN))));
+                feed(prefixes, Facts.CUR_PREFIX, facts, Facts.EXPORT_NAME, Facts.EXPORT_ARN),
+                feed(prefixes, Facts.FOCUS_PREFIX, facts, Facts.FOCUS_EXPORT_NAME, Facts.FOCUS_EXPORT_ARN),
+                feed(prefixes, Facts.CARBON_PREFIX, facts, Facts.CARBON_EXPORT_NAME, Facts.CARBON_EXPORT_ARN),
+                queueUrl == null ? null : new BillingFacts.FailureQueue(queueUrl, region));
+    }
+
+    private static BillingFacts.Feed feed(Map<String, AttributeValue> prefixes, String prefix,
+                                          Map<String, AttributeValue> facts, String name, String arn) {
+        return new BillingFacts.Feed(text(prefixes.get(prefix)),
+                new ExportRef(text(facts.get(name)), text(facts.get(arn))));
     }
 
     private static HealthState health(Map<String, AttributeValue> c) {
@@ -154,9 +195,14 @@ public final class Registry implements HealthStore {
     public boolean record(Connection c, HealthStatus status, List<Check> checks, Instant asOf, HealthEvent event) {
         List<AttributeValue> list = new ArrayList<>();
         for (Check k : checks) {
-            list.add(AttributeValue.fromM(Map.of(Connections.CHECK_NAME, s(k.name()),
-                    Connections.CHECK_RESULT, s(k.result().name()),
-                    Connections.CHECK_DETAIL, s(Text.truncateUtf8(k.detail(), HealthEvent.MAX_DETAIL_BYTES)))));
+            Map<String, AttributeValue> check = new LinkedHashMap<>();
+            check.put(Connections.CHECK_NAME, s(k.name()));
+            check.put(Connections.CHECK_RESULT, s(k.result().name()));
+            if (k.state() != null) {
+                check.put(Connections.CHECK_STATE, s(k.state().name()));
+            }
+            check.put(Connections.CHECK_DETAIL, s(Text.truncateUtf8(k.detail(), HealthEvent.MAX_DETAIL_BYTES)));
+            list.add(AttributeValue.fromM(check));
         }
         Map<String, String> names = new LinkedHashMap<>();
         names.put("#state", Connections.STATUS);

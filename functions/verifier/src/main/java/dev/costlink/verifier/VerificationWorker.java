@@ -31,14 +31,21 @@ public final class VerificationWorker {
     private final ConnectionVerifier verifier;
     private final AlertPolicy alerts;
     private final JsonLog log;
+    private final WorkerMetrics metrics;
 
     public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
                               AlertPolicy alerts, JsonLog log) {
+        this(store, publisher, verifier, alerts, log, WorkerMetrics.NONE);
+    }
+
+    public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
+                              AlertPolicy alerts, JsonLog log, WorkerMetrics metrics) {
         this.log = log;
         this.store = store;
         this.publisher = publisher;
         this.verifier = verifier;
         this.alerts = alerts;
+        this.metrics = metrics;
     }
 
     public Outcome handle(VerificationRequest request) {
@@ -53,15 +60,17 @@ public final class VerificationWorker {
         if (health.checkedSince(request.asOf())) {
             return Outcome.ALREADY_VERIFIED;
         }
-        List<Check> checks = verifier.verify(c, request.asOf());
+        DeliveryReports reported = store.deliveries(c);
+        List<Check> checks = verifier.verify(c, reported, request.asOf());
         HealthStatus status = HealthStatus.of(checks);
         HealthEvent event = alerts.shouldPublish(health.status(), status, health.publishedAt(), request.asOf())
                 ? HealthEvent.of(c.tenant().name(), c.id(), c.accountId(), c.roleArn(), status, health.status(), checks,
-                        store.lastDelivery(c), request.asOf())
+                        reported.newestSummary(), request.asOf())
                 : null;
         if (!store.record(c, status, checks, request.asOf(), event)) {
             return Outcome.SUPERSEDED;
         }
+        metrics.verified(status, checks, reported.newestValidCurAt(), request.asOf());
         log.info("connection verified", "connection", c.id(), "status", status.name(),
                 "previous", health.status() == null ? null : health.status().name(), "publish", event != null);
         if (event == null) {

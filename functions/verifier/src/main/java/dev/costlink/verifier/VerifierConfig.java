@@ -14,6 +14,7 @@ public record VerifierConfig(String tenantsTable, String connectionsTable, Strin
         Thresholds t = new Thresholds(hours(env, "COSTLINK_CUR_WARN_HOURS", d.curWarn()),
                 hours(env, "COSTLINK_CUR_ALERT_HOURS", d.curAlert()),
                 hours(env, "COSTLINK_FIRST_DELIVERY_GRACE_HOURS", d.firstDeliveryGrace()),
+                hours(env, "COSTLINK_NEW_PERIOD_GRACE_HOURS", d.newPeriodGrace()),
                 Integer.parseInt(env.getOrDefault("COSTLINK_CARBON_DUE_DAY", Integer.toString(d.carbonDayOfMonth()))),
                 hours(env, "COSTLINK_REALERT_HOURS", d.realertInterval()));
         return new VerifierConfig(require(env, Tenants.TABLE_ENV), require(env, Connections.TABLE_ENV),

@@ -6,6 +6,7 @@ import dev.costlink.common.AwsClients;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.Lazy;
+import dev.costlink.common.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,10 +23,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  */
 public final class VerifierScheduleHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("verifier-schedule");
+    private static final Metrics METRICS = new Metrics(LOG);
     private static final Lazy<SqsClient> SQS = new Lazy<>(() -> AwsClients.configure(SqsClient.builder()).build());
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        long started = System.nanoTime();
         LOG.requestId(context.getAwsRequestId());
         VerifierConfig cfg = VerifierConfig.from(System.getenv());
         Map<String, Object> event = Json.parseObject(input.readAllBytes());
@@ -35,6 +38,9 @@ public final class VerifierScheduleHandler implements RequestStreamHandler {
                 .forEachActive((tenant, key) -> outbox.add(new VerificationRequest(tenant, key, asOf)));
         int queued = outbox.flush();
         LOG.info("connections queued for verification", "count", queued, "asOf", asOf.toString());
+        // A run that failed emits nothing: the verifier-silent alarm then sees no VerifierRuns, as for a missed run.
+        METRICS.emit(Map.of(), Map.of("VerifierRuns", 1, "ConnectionsQueued", queued,
+                "VerifierRunDuration", (System.nanoTime() - started) / 1_000_000));
         output.write(Json.write(Map.of("queued", queued, "asOf", asOf.toString())));
     }
 

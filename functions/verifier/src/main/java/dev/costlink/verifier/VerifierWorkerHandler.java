@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.Lazy;
+import dev.costlink.common.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,12 +22,13 @@ import java.util.Map;
  */
 public final class VerifierWorkerHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("verifier-worker");
+    private static final WorkerMetrics METRICS = new WorkerMetrics(new Metrics(LOG)::emit);
     private static final Lazy<VerificationWorker> WORKER = new Lazy<>(() -> {
         VerifierConfig cfg = VerifierConfig.from(System.getenv());
         return new VerificationWorker(new Registry(cfg.tenantsTable(), cfg.connectionsTable(), cfg.deliveriesTable()),
                 new SnsHealthPublisher(cfg.topicArn()),
                 new ConnectionVerifier(new AwsCustomerAccount(), cfg.thresholds()),
-                new AlertPolicy(cfg.thresholds().realertInterval()), LOG);
+                new AlertPolicy(cfg.thresholds().realertInterval()), LOG, METRICS);
     });
 
     @Override
@@ -36,6 +38,7 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
         if (batch.unidentifiable() > 0) {
             LOG.error("records without a messageId dropped: they cannot be reported and did not come from SQS",
                     "count", batch.unidentifiable());
+            METRICS.errors(batch.unidentifiable());
         }
         List<Map<String, String>> failures = new ArrayList<>();
         for (SqsRecords.Message m : batch.messages()) {
@@ -48,6 +51,7 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
                 failures.add(Map.of("itemIdentifier", m.messageId()));
             }
         }
+        METRICS.errors(failures.size());
         output.write(Json.write(Map.of("batchItemFailures", failures)));
     }
 }

@@ -13,12 +13,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every branch of the check rules, at their boundaries. */
 class CheckRulesTest {
     private final FreshnessCheck freshness = new FreshnessCheck(Thresholds.DEFAULT);
+
+    private Check cur(Instant registeredAt, Instant newest, Instant now) {
+        return freshness.deliveries(FreshnessCheck.Subject.cur(new ExportRef("X", null)), registeredAt, null,
+                Fixtures.deliveredAt(newest), now);
+    }
+
+    private Check carbon(java.time.YearMonth newest, Instant now) {
+        return freshness.carbon(now.minus(Duration.ofDays(60)), null, newest, now);
+    }
+
     private static final Instant LONG_AGO = NOW.minus(Duration.ofDays(60));
 
     private static Instant hoursAgo(long h) {
@@ -27,12 +38,14 @@ class CheckRulesTest {
 
     @Test
     void curBoundariesAreInclusiveOfTheThresholdItself() {
-        assertEquals(Check.Result.PASS, freshness.cur(hoursAgo(24), null, NOW).result(), "exactly the grace");
-        assertEquals(Check.Result.FAIL, freshness.cur(hoursAgo(24).minusSeconds(1), null, NOW).result());
-        assertEquals(Check.Result.PASS, freshness.cur(LONG_AGO, hoursAgo(36), NOW).result(), "exactly 36 h");
-        assertEquals(Check.Result.WARN, freshness.cur(LONG_AGO, hoursAgo(36).minusSeconds(1), NOW).result());
-        assertEquals(Check.Result.WARN, freshness.cur(LONG_AGO, hoursAgo(48), NOW).result(), "exactly 48 h");
-        Check alert = freshness.cur(LONG_AGO, hoursAgo(48).minusSeconds(1), NOW);
+        assertEquals(Check.Result.PASS, cur(hoursAgo(24), null, NOW).result(), "exactly the grace");
+        assertEquals(Check.State.LATE, cur(hoursAgo(24).minusSeconds(1), null, NOW).state(), "late, not yet missing");
+        assertEquals(Check.Result.WARN, cur(hoursAgo(48), null, NOW).result(), "no first delivery: exactly 48 h");
+        assertEquals(Check.State.MISSING, cur(hoursAgo(48).minusSeconds(1), null, NOW).state());
+        assertEquals(Check.Result.PASS, cur(LONG_AGO, hoursAgo(36), NOW).result(), "exactly 36 h");
+        assertEquals(Check.Result.WARN, cur(LONG_AGO, hoursAgo(36).minusSeconds(1), NOW).result());
+        assertEquals(Check.Result.WARN, cur(LONG_AGO, hoursAgo(48), NOW).result(), "exactly 48 h");
+        Check alert = cur(LONG_AGO, hoursAgo(48).minusSeconds(1), NOW);
         assertEquals(Check.Result.FAIL, alert.result());
         assertTrue(alert.detail().contains("deliveries have stopped"), alert.detail());
     }
@@ -49,40 +62,41 @@ class CheckRulesTest {
     void carbonDueDayIsTheFirstDayLastMonthIsDue() {
         Instant the21st = Instant.parse("2026-06-21T00:00:00Z");
         Instant the20th = Instant.parse("2026-06-20T23:59:59Z");
-        assertEquals(Check.Result.WARN, freshness.carbon(YearMonth.of(2026, 4), the21st).result());
-        assertEquals(Check.Result.PASS, freshness.carbon(YearMonth.of(2026, 4), the20th).result());
-        assertEquals(Check.Result.WARN, freshness.carbon(YearMonth.of(2026, 3), the20th).result());
-        assertEquals(Check.Result.PASS, freshness.carbon(YearMonth.of(2026, 6), the21st).result(), "ahead is fine");
-        assertTrue(freshness.carbon(null, the21st).detail().contains("newest month seen: none"));
-        assertEquals(Check.Result.PASS, freshness.carbon(YearMonth.of(2025, 11), Instant.parse("2026-01-05T00:00:00Z"))
+        assertEquals(Check.Result.WARN, carbon(YearMonth.of(2026, 4), the21st).result());
+        assertEquals(Check.Result.PASS, carbon(YearMonth.of(2026, 4), the20th).result());
+        assertEquals(Check.Result.WARN, carbon(YearMonth.of(2026, 3), the20th).result());
+        assertEquals(Check.Result.PASS, carbon(YearMonth.of(2026, 6), the21st).result(), "ahead is fine");
+        assertTrue(carbon(null, the21st).detail().contains("newest month seen: none"));
+        assertEquals(Check.Result.PASS, carbon(YearMonth.of(2025, 11), Instant.parse("2026-01-05T00:00:00Z"))
                 .result(), "across a year");
     }
 
     @Test
     void exportStatusBranches() {
-        Check unhealthy = ExportStatusCheck.of("cur-export", "X", "UNHEALTHY", null, null, null);
+        Check unhealthy = ExportStatusCheck.of("cur-export", "X", "UNHEALTHY", null, null, null, null);
         assertEquals(Check.Result.FAIL, unhealthy.result());
-        assertTrue(unhealthy.detail().contains("(no reason given)") && unhealthy.detail().contains("internal failure"));
-        assertTrue(ExportStatusCheck.of("cur-export", "X", "UNHEALTHY", "BILL_OWNER_CHANGED", null, null).detail()
+        assertTrue(unhealthy.detail().contains("(no reason given)") && unhealthy.detail().contains("AWS gave no reason"),
+                unhealthy.detail());
+        assertTrue(ExportStatusCheck.of("cur-export", "X", "UNHEALTHY", "BILL_OWNER_CHANGED", null, null, null).detail()
                 .contains("bill owner changed"));
-        Check queryFailure = ExportStatusCheck.of("carbon-export", "C", "HEALTHY", null, "QUERY_FAILURE", " ");
+        Check queryFailure = ExportStatusCheck.of("carbon-export", "C", "HEALTHY", null, "QUERY_FAILURE", " ", null);
         assertEquals(Check.Result.FAIL, queryFailure.result());
         assertTrue(queryFailure.detail().contains("QUERY_FAILURE (no reason given)"), queryFailure.detail());
         Check inProgress = ExportStatusCheck.of("cur-export", "X", "HEALTHY", null, "QUERY_IN_PROCESS", null, NOW);
         assertEquals(Check.Result.PASS, inProgress.result());
         assertEquals("Export X is HEALTHY, last refreshed " + NOW + "; latest run QUERY_IN_PROCESS.", inProgress.detail());
-        assertEquals("Export X is HEALTHY.", ExportStatusCheck.of("cur-export", "X", "HEALTHY", null, null, null).detail());
+        assertEquals("Export X is HEALTHY.", ExportStatusCheck.of("cur-export", "X", "HEALTHY", null, null, null, null).detail());
     }
 
     @Test
     void exportStateSaysWhenItsLatestRunIsTheNewestOfThoseRead() {
-        Check partial = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null,
+        Check partial = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null, null,
                 new LatestRun("DELIVERY_SUCCESS", null, true)));
         assertEquals(Check.Result.PASS, partial.result());
         assertTrue(partial.detail().endsWith("the latest run is the newest of those read.)"), partial.detail());
-        Check none = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null, null));
+        Check none = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null, null, null));
         assertEquals("Export X is HEALTHY.", none.detail());
-        Check failed = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null,
+        Check failed = ExportStatusCheck.of("cur-export", new ExportState("X", "HEALTHY", null, null, null,
                 new LatestRun("DELIVERY_FAILURE", "INSUFFICIENT_PERMISSION", false)));
         assertEquals(Check.Result.FAIL, failed.result());
         assertTrue(failed.detail().contains("bcm-data-exports.amazonaws.com"), failed.detail());
@@ -125,9 +139,9 @@ class CheckRulesTest {
     @Test
     void thresholdsRefuseAnImpossibleCarbonDay() {
         assertThrows(IllegalArgumentException.class, () -> new Thresholds(Duration.ofHours(36), Duration.ofHours(48),
-                Duration.ofHours(24), 0, Duration.ofHours(24)));
+                Duration.ofHours(24), Duration.ofHours(48), 0, Duration.ofHours(24)));
         assertThrows(IllegalArgumentException.class, () -> new Thresholds(Duration.ofHours(36), Duration.ofHours(48),
-                Duration.ofHours(24), 29, Duration.ofHours(24)));
+                Duration.ofHours(24), Duration.ofHours(48), 29, Duration.ofHours(24)));
     }
 
     @Test
@@ -146,9 +160,35 @@ class CheckRulesTest {
         assertEquals("n", new ExportRef("n", "a").label());
         assertEquals("a", new ExportRef(null, "a").label());
         assertFalse(BillingFacts.NONE.hasBucket());
-        assertFalse(new BillingFacts("b", null, null, ExportRef.NONE, null, ExportRef.NONE).hasBucket());
-        assertTrue(new BillingFacts("b", "CUR1", "p", ExportRef.NONE, null, ExportRef.NONE).legacyCur());
-        assertFalse(new BillingFacts("b", null, "p", ExportRef.NONE, null, ExportRef.NONE).legacyCur(), "CUR2 by default");
+        assertFalse(Fixtures.facts("b", null, null, ExportRef.NONE, null, ExportRef.NONE).hasBucket());
+        assertTrue(Fixtures.facts("b", "CUR1", "p", ExportRef.NONE, null, ExportRef.NONE).legacyCur());
+        assertFalse(Fixtures.facts("b", null, "p", ExportRef.NONE, null, ExportRef.NONE).legacyCur(), "CUR2 by default");
         assertFalse(Fixtures.TENANT.toString().contains(Fixtures.TENANT.externalId()), "never prints the ExternalId");
+    }
+
+    @Test
+    void aStatesSeverityIsTheChecksResult() {
+        assertThrows(IllegalArgumentException.class, () -> new Check("x", Check.Result.PASS, Check.State.MISSING, ""));
+        assertEquals(Check.Result.WARN, Check.of("x", Check.State.LATE, "").result());
+        assertEquals(Check.Result.PASS, Check.of("x", Check.State.PENDING_FIRST, "").result());
+        assertEquals(null, Check.fail("x", "").state(), "a check without a state");
+        assertEquals(Check.State.INVALID, Check.of("x", Check.State.INVALID, "a").withMore("b").state());
+    }
+
+    @Test
+    void theDetectorsRecordsAreMatchedToTheConnectionsOwnExports() {
+        ReportedDelivery cur = new ReportedDelivery("CUR2", "X", Map.of("type", "delivery.completed"), NOW, List.of());
+        ReportedDelivery otherCur = new ReportedDelivery("CUR2", "Old", Map.of("type", "delivery.invalid"), null,
+                List.of());
+        ReportedDelivery focus = new ReportedDelivery("FOCUS", "F", Map.of("type", "delivery.invalid"), null, List.of());
+        ReportedDelivery carbon = new ReportedDelivery("CARBON", "C", Map.of("type", "delivery.completed"), NOW,
+                List.of());
+        DeliveryReports all = new DeliveryReports(List.of(cur, otherCur, focus, carbon));
+        assertEquals(List.of(cur), all.of(Fixtures.cur2("X")), "another export's record is not this connection's");
+        assertEquals(List.of(cur, focus), all.of(Fixtures.cur2("X").withFocus(new BillingFacts.Feed("p",
+                new ExportRef("F", null)))));
+        assertEquals(List.of(), all.of(BillingFacts.cur("b", "CUR1", "p", new ExportRef("X", null))), "by version too");
+        assertEquals(List.of(), DeliveryReports.UNKNOWN.of(Fixtures.cur2("X")));
+        assertEquals(null, DeliveryReports.UNKNOWN.newestValidCurAt());
     }
 }

@@ -19,7 +19,7 @@ class ConnectionVerifierTest {
 
     private Map<String, Check.Result> results(BillingFacts b) {
         Map<String, Check.Result> out = new LinkedHashMap<>();
-        for (Check c : verifier.verify(Fixtures.connection(b), NOW)) {
+        for (Check c : verifier.verify(Fixtures.connection(b), DeliveryReports.UNKNOWN, NOW)) {
             out.put(c.name(), c.result());
         }
         return out;
@@ -31,13 +31,13 @@ class ConnectionVerifierTest {
     }
 
     private static ExportState healthy(String name) {
-        return new ExportState(name, "HEALTHY", null, NOW, new LatestRun("DELIVERY_SUCCESS", null, false));
+        return new ExportState(name, "HEALTHY", null, null, NOW, new LatestRun("DELIVERY_SUCCESS", null, false));
     }
 
     @Test
     void aRefusedRoleIsTheOnlyCheck() {
         account.refusal = "AccessDenied: not authorized";
-        List<Check> checks = verifier.verify(Fixtures.connection(Fixtures.cur2("X")), NOW);
+        List<Check> checks = verifier.verify(Fixtures.connection(Fixtures.cur2("X")), DeliveryReports.UNKNOWN, NOW);
         assertEquals(1, checks.size());
         assertEquals(Check.Result.FAIL, checks.get(0).result());
         assertTrue(checks.get(0).detail().contains("AccessDenied: not authorized") && checks.get(0).detail()
@@ -59,7 +59,7 @@ class ConnectionVerifierTest {
 
     @Test
     void anExportKnownByArnOnlyIsCheckedButItsDeliveriesCannotBeLocated() {
-        BillingFacts b = new BillingFacts("b", "CUR2", "reports/cur2", new ExportRef(null, "arn:x"), null, ExportRef.NONE);
+        BillingFacts b = Fixtures.facts("b", "CUR2", "reports/cur2", new ExportRef(null, "arn:x"), null, ExportRef.NONE);
         account.exports.put("arn:x", healthy("X"));
         assertEquals(Map.of("assume-role", Check.Result.PASS, "cur-freshness", Check.Result.WARN,
                 "cur-export", Check.Result.PASS), results(b));
@@ -67,8 +67,8 @@ class ConnectionVerifierTest {
 
     @Test
     void noExportAtAllWarnsThatDeliveriesCannotBeLocated() {
-        BillingFacts b = new BillingFacts("b", "CUR2", "reports/cur2", ExportRef.NONE, null, ExportRef.NONE);
-        List<Check> checks = verifier.verify(Fixtures.connection(b), NOW);
+        BillingFacts b = Fixtures.facts("b", "CUR2", "reports/cur2", ExportRef.NONE, null, ExportRef.NONE);
+        List<Check> checks = verifier.verify(Fixtures.connection(b), DeliveryReports.UNKNOWN, NOW);
         assertEquals(2, checks.size());
         assertEquals(Check.Result.WARN, checks.get(1).result());
         assertTrue(checks.get(1).detail().contains("cannot be located"), checks.get(1).detail());
@@ -77,7 +77,7 @@ class ConnectionVerifierTest {
     @Test
     void aMissingExportFails() {
         freshCur2("X");
-        List<Check> checks = verifier.verify(Fixtures.connection(Fixtures.cur2("X")), NOW);
+        List<Check> checks = verifier.verify(Fixtures.connection(Fixtures.cur2("X")), DeliveryReports.UNKNOWN, NOW);
         assertEquals(Check.Result.FAIL, checks.get(2).result());
         assertTrue(checks.get(2).detail().startsWith("Export X does not exist"), checks.get(2).detail());
     }
@@ -86,7 +86,7 @@ class ConnectionVerifierTest {
     void aDeniedBucketIsOneFailureAndTheExportsAreStillChecked() {
         account.bucketDenied = true;
         account.exports.put("X", healthy("X"));
-        BillingFacts b = new BillingFacts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
+        BillingFacts b = Fixtures.facts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
                 new ExportRef("C", null));
         account.exports.put("C", healthy("C"));
         assertEquals(List.of("assume-role", "bucket-access", "cur-export", "carbon-export"),
@@ -100,12 +100,12 @@ class ConnectionVerifierTest {
         account.exports.put("X", healthy("X"));
         account.exports.put("C", healthy("C"));
         account.put("reports/carbon/C/metadata/usage_period=2026-05/C-Manifest.json", NOW);
-        BillingFacts b = new BillingFacts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
+        BillingFacts b = Fixtures.facts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
                 new ExportRef("C", null));
         assertEquals(Map.of("assume-role", Check.Result.PASS, "cur-freshness", Check.Result.PASS,
                 "carbon-month", Check.Result.PASS, "cur-export", Check.Result.PASS, "carbon-export", Check.Result.PASS),
                 results(b));
-        BillingFacts unnamed = new BillingFacts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
+        BillingFacts unnamed = Fixtures.facts("b", "CUR2", "reports/cur2", new ExportRef("X", null), "reports/carbon",
                 ExportRef.NONE);
         assertEquals(Check.Result.WARN, results(unnamed).get("carbon-month"));
         assertTrue(!results(unnamed).containsKey("carbon-export"));
@@ -113,14 +113,14 @@ class ConnectionVerifierTest {
 
     @Test
     void cur1ChecksTheReportInsteadOfAnExport() {
-        BillingFacts b = new BillingFacts("b", "CUR1", "reports/cur1", new ExportRef("R", null), null, ExportRef.NONE);
+        BillingFacts b = Fixtures.facts("b", "CUR1", "reports/cur1", new ExportRef("R", null), null, ExportRef.NONE);
         account.put("reports/cur1/R/20260601-20260701/R-Manifest.json", NOW.minus(Duration.ofHours(2)));
         account.reports.put("R", new ReportState("SUCCESS"));
         assertEquals(Map.of("assume-role", Check.Result.PASS, "cur-freshness", Check.Result.PASS,
                 "cur-report", Check.Result.PASS), results(b));
         account.reports.clear();
         assertEquals(Check.Result.FAIL, results(b).get("cur-report"));
-        BillingFacts unnamed = new BillingFacts("b", "CUR1", "reports/cur1", ExportRef.NONE, null, ExportRef.NONE);
+        BillingFacts unnamed = Fixtures.facts("b", "CUR1", "reports/cur1", ExportRef.NONE, null, ExportRef.NONE);
         assertEquals(Map.of("assume-role", Check.Result.PASS, "cur-freshness", Check.Result.WARN), results(unnamed));
     }
 

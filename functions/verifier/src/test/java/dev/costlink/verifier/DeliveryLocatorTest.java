@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +18,9 @@ class DeliveryLocatorTest {
         return NOW.minus(Duration.ofHours(h));
     }
 
+    /** When the newest CUR manifest was written; empty when none. */
     private Optional<Instant> newestCur(BillingFacts b) throws Exception {
-        return DeliveryLocator.newestCurManifest(account.assume("r", "e"), b);
+        return DeliveryLocator.newestCur(account.assume("r", "e"), b).map(DeliveryLocator.Delivered::at);
     }
 
     private Optional<YearMonth> newestCarbon(BillingFacts b) throws Exception {
@@ -26,22 +28,24 @@ class DeliveryLocatorTest {
     }
 
     private static BillingFacts carbon(String prefix) {
-        return new BillingFacts("b", "CUR2", "reports/cur2", new ExportRef("X", null), prefix,
+        return Fixtures.facts("b", "CUR2", "reports/cur2", new ExportRef("X", null), prefix,
                 new ExportRef("C", null));
     }
 
     private static BillingFacts cur1(String report) {
-        return new BillingFacts("b", "CUR1", "reports/cur1", new ExportRef(report, null), null, ExportRef.NONE);
+        return Fixtures.facts("b", "CUR1", "reports/cur1", new ExportRef(report, null), null, ExportRef.NONE);
     }
 
     @Test
-    void cur2TakesTheNewestBillingPeriodsManifestAndNeverListsData() throws Exception {
-        account.put("reports/cur2/X/metadata/BILLING_PERIOD=2026-05/X-Manifest.json", hoursAgo(300))
+    void cur2TakesTheTwoNewestBillingPeriodsManifestsAndNeverListsData() throws Exception {
+        account.put("reports/cur2/X/metadata/BILLING_PERIOD=2026-04/X-Manifest.json", hoursAgo(1))
+                .put("reports/cur2/X/metadata/BILLING_PERIOD=2026-05/X-Manifest.json", hoursAgo(300))
                 .put("reports/cur2/X/metadata/BILLING_PERIOD=2026-06/X-Manifest.json", hoursAgo(5))
                 .put("reports/cur2/X/data/BILLING_PERIOD=2026-06/X-00001.snappy.parquet", hoursAgo(1))
                 .put("reports/cur2/Other/metadata/BILLING_PERIOD=2026-07/Other-Manifest.json", hoursAgo(0));
-        assertEquals(Optional.of(hoursAgo(5)), newestCur(Fixtures.cur2("X")));
-        assertEquals(2, account.listed.size(), account.listed::toString);
+        assertEquals(Optional.of(hoursAgo(5)), newestCur(Fixtures.cur2("X")), "2026-04 is older than the two newest");
+        assertEquals(List.of("reports/cur2/X/metadata/", "reports/cur2/X/metadata/BILLING_PERIOD=2026-06/",
+                "reports/cur2/X/metadata/BILLING_PERIOD=2026-05/"), account.listed);
         assertTrue(account.listed.stream().allMatch(p -> p.startsWith("reports/cur2/X/metadata/")), account.listed::toString);
     }
 
@@ -72,9 +76,9 @@ class DeliveryLocatorTest {
     void prefixesWithATrailingSlashOrNoneAtAll() throws Exception {
         account.put("X/metadata/BILLING_PERIOD=2026-06/X-Manifest.json", hoursAgo(3))
                 .put("p/X/metadata/BILLING_PERIOD=2026-06/X-Manifest.json", hoursAgo(4));
-        BillingFacts root = new BillingFacts("b", null, "", new ExportRef("X", null), null, ExportRef.NONE);
+        BillingFacts root = Fixtures.facts("b", null, "", new ExportRef("X", null), null, ExportRef.NONE);
         assertEquals(Optional.of(hoursAgo(3)), newestCur(root), "an empty prefix is the bucket's root; no version is CUR2");
-        BillingFacts slash = new BillingFacts("b", "CUR2", "p//", new ExportRef("X", null), null, ExportRef.NONE);
+        BillingFacts slash = Fixtures.facts("b", "CUR2", "p//", new ExportRef("X", null), null, ExportRef.NONE);
         assertEquals(Optional.of(hoursAgo(4)), newestCur(slash));
     }
 
@@ -129,5 +133,36 @@ class DeliveryLocatorTest {
                 () -> newestCur(Fixtures.cur2("X")));
         org.junit.jupiter.api.Assertions.assertThrows(CustomerAccount.BucketDenied.class,
                 () -> newestCarbon(carbon("reports/carbon-footprint")));
+    }
+
+    @Test
+    void cur1InJanuaryAlsoReadsDecemberOfTheYearBefore() throws Exception {
+        account.put("reports/cur1/R/R/year=2026/month=11/R-Manifest.json", hoursAgo(1))
+                .put("reports/cur1/R/R/year=2026/month=12/R-Manifest.json", hoursAgo(3))
+                .put("reports/cur1/R/R/year=2027/month=1/R-Manifest.json", hoursAgo(50));
+        Optional<DeliveryLocator.Delivered> d = DeliveryLocator.newestCur(account.assume("r", "e"), cur1("R"));
+        assertEquals(Optional.of(new DeliveryLocator.Delivered(YearMonth.of(2027, 1), hoursAgo(3))), d,
+                "December's final charges are the newest delivery; November is older than the two newest");
+    }
+
+    @Test
+    void cur1DateRangesGiveTheirStartMonth() throws Exception {
+        account.put("reports/cur1/R/20261201-20270101/R-Manifest.json", hoursAgo(2))
+                .put("reports/cur1/R/20270101-20270201/R-Manifest.json", hoursAgo(20));
+        assertEquals(Optional.of(new DeliveryLocator.Delivered(YearMonth.of(2027, 1), hoursAgo(2))),
+                DeliveryLocator.newestCur(account.assume("r", "e"), cur1("R")));
+    }
+
+    @Test
+    void focusReadsItsOwnPrefixInEitherCase() throws Exception {
+        BillingFacts b = Fixtures.cur2("X").withFocus(new BillingFacts.Feed("reports/focus",
+                new ExportRef("F", null)));
+        account.put("reports/focus/F/metadata/billing_period=2026-05/F-Manifest.json", hoursAgo(30))
+                .put("reports/focus/F/metadata/BILLING_PERIOD=2026-06/F-Manifest.json", hoursAgo(4))
+                .put("reports/cur2/X/metadata/BILLING_PERIOD=2026-06/X-Manifest.json", hoursAgo(1));
+        assertEquals(Optional.of(new DeliveryLocator.Delivered(YearMonth.of(2026, 6), hoursAgo(4))),
+                DeliveryLocator.newestFocus(account.assume("r", "e"), b));
+        assertTrue(account.listed.stream().allMatch(p -> p.startsWith("reports/focus/F/metadata/")),
+                account.listed::toString);
     }
 }

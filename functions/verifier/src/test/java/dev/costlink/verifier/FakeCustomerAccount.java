@@ -9,12 +9,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** A customer account in memory: a bucket's keys, exports and reports, and a record of every listing made. */
+/**
+ * A customer account in memory: a bucket's keys, exports and reports, queue depths, and a record of every listing and
+ * queue read made.
+ */
 final class FakeCustomerAccount implements CustomerAccount {
     final TreeMap<String, Instant> keys = new TreeMap<>();
     final Map<String, ExportState> exports = new HashMap<>();
     final Map<String, ReportState> reports = new HashMap<>();
     final List<String> listed = new ArrayList<>();
+    final Map<String, Integer> queues = new HashMap<>();
+    final List<String> queuesRead = new ArrayList<>();
+    String queueRefusal;
     String refusal;
     boolean bucketDenied;
     int assumed;
@@ -64,6 +70,16 @@ final class FakeCustomerAccount implements CustomerAccount {
             @Override
             public Optional<ReportState> report(String reportName) {
                 return Optional.ofNullable(reports.get(reportName));
+            }
+
+            @Override
+            public int queueDepth(SqsQueueUrl queue) throws QueueUnreadable {
+                queuesRead.add(queue.canonical());
+                if (queueRefusal != null || !queues.containsKey(queue.canonical())) {
+                    throw new QueueUnreadable(queueRefusal != null ? queueRefusal
+                            : "AWS.SimpleQueueService.NonExistentQueue: The specified queue does not exist.");
+                }
+                return queues.get(queue.canonical());
             }
         };
     }

@@ -1,7 +1,11 @@
 package dev.costlink.verifier;
 
+import dev.costlink.verifier.BillingFacts.Feed;
+import dev.costlink.verifier.DeliveryLocator.Delivered;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 
 /** Connections as the registry holds them, for tests. */
 final class Fixtures {
@@ -13,12 +17,28 @@ final class Fixtures {
     private Fixtures() {}
 
     static BillingFacts cur2(String export) {
-        return new BillingFacts("acme-billing", "CUR2", "reports/cur2", new ExportRef(export, null), null, ExportRef.NONE);
+        return BillingFacts.cur("acme-billing", "CUR2", "reports/cur2", new ExportRef(export, null));
+    }
+
+    /** A connection's facts with a CUR and a carbon feed (the shape before FOCUS and the failure queue). */
+    static BillingFacts facts(String bucket, String curVersion, String curPrefix, ExportRef curExport,
+                              String carbonPrefix, ExportRef carbonExport) {
+        return new BillingFacts(bucket, curVersion, new Feed(curPrefix, curExport), Feed.NONE,
+                new Feed(carbonPrefix, carbonExport), null);
+    }
+
+    /** A delivery seen at {@code at}, of the billing period {@code at} falls in. */
+    static Delivered deliveredAt(Instant at) {
+        return at == null ? null : new Delivered(YearMonth.from(at.atZone(ZoneOffset.UTC)), at);
     }
 
     static Connection connection(BillingFacts billing, HealthState health) {
+        return connection(billing, health, NOW.minus(Duration.ofDays(30)));
+    }
+
+    static Connection connection(BillingFacts billing, HealthState health, Instant registeredAt) {
         return new Connection(TENANT, ACCOUNT + "#" + ROLE, "costlink-111122223333-f011dd253f837458", ACCOUNT, ROLE,
-                NOW.minus(Duration.ofDays(30)), billing, health);
+                registeredAt, billing, health);
     }
 
     static Connection connection(BillingFacts billing) {

@@ -66,8 +66,9 @@ class HealthEventLimitsTest {
                 " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "\t\n\u000b\f\r\u0000\u0001\u001b\u007f\u0085\u009f",
                 "éüñçøßÆŒ", "\u0301\u0308\u200b\u200d\ufeff\u2028\u2029\u00a0", "日本語中文한국어", "\uD83D\uDE80\uD83C\uDF0D",
                 "\uD800\uDC00\uDBFF"};
-        List<String> checkNames = List.of("assume-role", "bucket-access", "cur-freshness", "carbon-month", "cur-export",
-                "carbon-export", "cur-report");
+        List<String> checkNames = List.of("assume-role", "bucket-access", "cur-freshness", "focus-freshness",
+                "carbon-month", "delivery-valid", "delivery-failures", "cur-export", "focus-export", "carbon-export",
+                "cur-report");
         for (int n = 0; n < 5000; n++) {
             StringBuilder name = new StringBuilder();
             int length = random.nextInt(n % 10 == 0 ? 400 : 40);
@@ -107,8 +108,10 @@ class HealthEventLimitsTest {
     @Test
     void theWholeMessageStaysWithinSnsSizeLimitHoweverLargeItsParts() {
         String huge = "é".repeat(200_000);
-        List<Check> checks = List.of("assume-role", "bucket-access", "cur-freshness", "carbon-month", "cur-export",
-                "carbon-export", "cur-report").stream().map(n -> Check.fail(n, huge)).toList();
+        // Every check name there is (a connection has at most nine of them), each with a huge detail.
+        List<Check> checks = List.of("assume-role", "bucket-access", "cur-freshness", "focus-freshness", "carbon-month",
+                "delivery-valid", "delivery-failures", "cur-export", "focus-export", "carbon-export", "cur-report")
+                .stream().map(n -> Check.of(n, Check.State.INVALID, huge)).toList();
         Map<String, Object> delivery = new LinkedHashMap<>();
         for (String k : List.of("type", "kind", "exportName", "reportName", "billingPeriod", "manifestKey")) {
             delivery.put(k, huge);
@@ -118,7 +121,7 @@ class HealthEventLimitsTest {
                 HealthStatus.UNHEALTHY, HealthStatus.HEALTHY, checks, delivery, Instant.EPOCH);
         assertTrue(publishedBytes(e) <= 262_144, () -> "bytes: " + publishedBytes(e));
         Map<String, Object> body = HealthEventTestSupport.body(e);
-        assertEquals(7, ((List<?>) body.get("checks")).size(), "every check is kept, its detail shortened");
+        assertEquals(11, ((List<?>) body.get("checks")).size(), "every check is kept, its detail shortened");
         assertTrue(((String) body.get("tenant")).endsWith("..."));
     }
 

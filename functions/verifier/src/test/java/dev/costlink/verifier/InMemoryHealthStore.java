@@ -2,7 +2,6 @@ package dev.costlink.verifier;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One connection's registry record in memory, with the registry's conditions (record only when the last check time
@@ -31,9 +30,12 @@ final class InMemoryHealthStore implements HealthStore {
         return stored != null && stored.tenant().id().equals(tenantId) && stored.key().equals(key) ? stored : null;
     }
 
+    /** What the detector reported, as the registry would return it. */
+    DeliveryReports reported = new DeliveryReports(List.of());
+
     @Override
-    public Map<String, Object> lastDelivery(Connection c) {
-        return Map.of("kind", "CUR2");
+    public DeliveryReports deliveries(Connection c) {
+        return reported;
     }
 
     @Override

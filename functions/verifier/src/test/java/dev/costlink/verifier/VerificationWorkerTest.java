@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Record first, publish once: every failure between the two, and every repeat or race, injected. */
@@ -22,13 +23,14 @@ class VerificationWorkerTest {
     private final InMemoryHealthStore store = new InMemoryHealthStore(Fixtures.connection(BillingFacts.NONE));
     private final List<HealthEvent> published = new ArrayList<>();
     private RuntimeException publishFailure;
+    private final List<String> metrics = new ArrayList<>();
     private final VerificationWorker worker = new VerificationWorker(store, event -> {
         if (publishFailure != null) {
             throw publishFailure;
         }
         published.add(event);
     }, new ConnectionVerifier(account, Thresholds.DEFAULT), new AlertPolicy(Duration.ofHours(24)),
-            new JsonLog("verifier-worker-test"));
+            new JsonLog("verifier-worker-test"), new WorkerMetrics((d, v) -> metrics.addAll(v.keySet())));
 
     private Outcome handle(Instant asOf) {
         Connection c = store.stored;
@@ -121,6 +123,35 @@ class VerificationWorkerTest {
         assertEquals(assumed, account.assumed);
         assertEquals(1, store.records);
         assertEquals(1, published.size());
+    }
+
+    @Test
+    void onlyARecordedVerificationIsCountedAndOnlyOnce() {
+        assertEquals(Outcome.PUBLISHED, handle(NOW));
+        assertEquals(List.of("ConnectionsChecked", "AssumeRoleFailures"), metrics);
+        metrics.clear();
+        assertEquals(Outcome.ALREADY_VERIFIED, handle(NOW));
+        assertEquals(Outcome.INACTIVE, worker.handle(new VerificationRequest("other", "key", NOW)));
+        store.beforeRecord = () -> store.set(new HealthState(HealthStatus.HEALTHY, NOW.plusSeconds(60), NOW, null));
+        assertEquals(Outcome.SUPERSEDED, handle(NOW.plusSeconds(3600)));
+        assertEquals(List.of(), metrics, "repeats, gone connections and lost races count nothing");
+    }
+
+    @Test
+    void theNewestValidCurDeliveryTheRegistryHoldsGivesItsAge() {
+        List<Map<String, ? extends Number>> values = new ArrayList<>();
+        VerificationWorker measured = new VerificationWorker(store, published::add,
+                new ConnectionVerifier(account, Thresholds.DEFAULT), new AlertPolicy(Duration.ofHours(24)),
+                new JsonLog("verifier-worker-test"), new WorkerMetrics((d, v) -> values.add(v)));
+        store.reported = new DeliveryReports(List.of(
+                new ReportedDelivery("CUR2", "X", Map.of("type", "delivery.invalid"), NOW.minus(Duration.ofHours(30)),
+                        List.of()),
+                new ReportedDelivery("CUR1", "R", Map.of("type", "delivery.completed"), NOW.minus(Duration.ofHours(6)),
+                        List.of()),
+                new ReportedDelivery("CARBON", "C", Map.of("type", "delivery.completed"), NOW.minusSeconds(60),
+                        List.of())));
+        measured.handle(new VerificationRequest(store.stored.tenant().id(), store.stored.key(), NOW));
+        assertEquals(6.0, values.get(1).get("LastValidDeliveryAgeHours"), "CUR kinds only, the newest valid");
     }
 
     @Test
