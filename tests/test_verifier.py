@@ -19,10 +19,13 @@ from conftest import ROOT
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
 from costlink_tools.bcm_exports_emulator import BcmExportsEmulator, CurReportsEmulator
+from costlink_tools.metric_catalog import MetricCatalog
 from costlink_tools.moto_server import MotoServer
+from support.emf import emf_lines, emitted_metrics
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
 BUCKET = "acme-billing"
+CATALOG = MetricCatalog.load()
 ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
@@ -77,12 +80,16 @@ class World:
 
     def connect(self, role_external_id, tenant_external_id=None, registered_hours_ago=24 * 30, carbon=False,
                 status="ACTIVE", bucket_read=True, export=("HEALTHY", None, None, None), export_by_name=False,
-                cur1_report=None, tenant_name=None, reported_id=None):
+                cur1_report=None, tenant_name=None, reported_id=None, focus=False, failures_queue=None,
+                export_created=None):
         """A customer role (trusting the verifier with an ExternalId, allowed to list the billing bucket as the
         connection stack's bucket-read policy allows), its tenant and its registry record, whose facts are what the
         connection stack reports: the bucket, the CUR version and prefix, the export (also added to the BCM Data
-        Exports emulator: `export` is its status, reason, latest run and run reason) or CUR 1.0 report, and with
-        `carbon` the carbon prefix and export."""
+        Exports emulator: `export` is its status, reason, latest run and run reason; `export_created` when AWS
+        created it) or CUR 1.0 report, with `carbon` the carbon prefix and export, with `focus` the FOCUS prefix and
+        export. `failures_queue`: "granted" creates the stack's DeliveryFailures queue and gives the role
+        sqs:GetQueueAttributes on it (as template.yaml does), "not-granted" the queue alone, any other text is the URL
+        the facts report as is."""
         name = "CostLink-" + uuid.uuid4().hex[:8]
         self.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": self.user_arn},
@@ -110,7 +117,8 @@ class World:
             c.update(kind="CUR1", export=name + "-CUR1")
         else:
             status_code, reason, last_run, last_reason = export
-            arn = self.exports.add_export(name + "-CUR", self.account, status=status_code, reason=reason)
+            arn = self.exports.add_export(name + "-CUR", self.account, status=status_code, reason=reason,
+                                          created=export_created)
             if last_run:
                 self.exports.add_execution(arn, last_run, last_reason)
             prefixes["cur"] = {"S": "reports/cur2"}
@@ -123,19 +131,42 @@ class World:
             prefixes["carbon"] = {"S": "reports/carbon-footprint"}
             facts["carbonExportName"] = {"S": name + "-Carbon"}
             c["carbon_export"] = name + "-Carbon"
+        if focus:
+            focus_arn = self.exports.add_export(name + "-FOCUS", self.account, table="FOCUS_1_0_AWS",
+                                                prefix="reports/focus")
+            prefixes["focus"] = {"S": "reports/focus"}
+            facts.update(focusExportName={"S": name + "-FOCUS"}, focusExportArn={"S": focus_arn})
+            c.update(focus_export=name + "-FOCUS", focus_arn=focus_arn)
+        if failures_queue in ("granted", "not-granted"):
+            sqs = self.client("sqs")
+            c["queue_url"] = sqs.create_queue(QueueName=name + "-DeliveryFailures")["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=c["queue_url"], AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"]
+            if failures_queue == "granted":
+                self.client("iam").put_role_policy(RoleName=name, PolicyName="DeliveryFailuresDepth",
+                                                   PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                                                       {"Effect": "Allow", "Action": "sqs:GetQueueAttributes",
+                                                        "Resource": queue_arn}]}))
+            # What CloudFormation's !Ref of the queue reports; moto answers for it at its own endpoint.
+            facts["deliveryFailuresQueueUrl"] = {
+                "S": f"https://sqs.us-east-1.amazonaws.com/{self.account}/{name}-DeliveryFailures"}
+        elif failures_queue:
+            facts["deliveryFailuresQueueUrl"] = {"S": failures_queue}
         if reported_id:
             facts["connectionId"] = {"S": reported_id}
         ddb.put_item(TableName=self.tables["ConnectionsTable"], Item={
             "tenant": {"S": tenant}, "connection": {"S": c["connection"]}, "status": {"S": status},
-            "accountId": {"S": self.account}, "roleArn": {"S": role_arn},
+            "accountId": {"S": self.account}, "roleArn": {"S": role_arn}, "region": {"S": "us-east-1"},
             "registeredAt": {"N": str(int(time.time()) - registered_hours_ago * 3600)},
             "facts": {"M": facts}})
         return c
 
-    def deliver(self, c, carbon_month=None):
-        """A delivery's manifest where AWS writes it (shared/reference/delivery-formats.md), and a data file."""
+    def deliver(self, c, carbon_month=None, focus=False, period=None):
+        """A delivery's manifest where AWS writes it (shared/reference/delivery-formats.md), and a data file: of the
+        current billing period unless `period` (YYYY-MM) says otherwise; with `focus` the FOCUS export's too, under
+        the lower-case `billing_period=` partition."""
         export = c["export"]
-        period = datetime.now(timezone.utc).strftime("%Y-%m")
+        period = period or datetime.now(timezone.utc).strftime("%Y-%m")
         if c["kind"] == "CUR1":
             start = datetime.now(timezone.utc).strftime("%Y%m01")
             keys = [f"reports/cur1/{export}/{start}-{start[:6]}28/{export}-Manifest.json",
@@ -143,6 +174,10 @@ class World:
         else:
             keys = [f"reports/cur2/{export}/metadata/BILLING_PERIOD={period}/{export}-Manifest.json",
                     f"reports/cur2/{export}/data/BILLING_PERIOD={period}/{export}-00001.snappy.parquet"]
+        if focus:
+            f = c["focus_export"]
+            keys.append(f"reports/focus/{f}/metadata/billing_period={period}/{f}-Manifest.json")
+            keys.append(f"reports/focus/{f}/data/billing_period={period}/{f}-00001.snappy.parquet")
         if carbon_month:
             carbon = c["carbon_export"]
             keys.append(f"reports/carbon-footprint/{carbon}/metadata/usage_period={carbon_month}/{carbon}-Manifest.json")
@@ -170,6 +205,32 @@ class World:
     def health(self, c):
         item = self.item(c)
         return item["healthStatus"]["S"], {k["M"]["name"]["S"]: k["M"]["result"]["S"] for k in item["healthChecks"]["L"]}
+
+    def states(self, c):
+        """Each check's state as the registry holds it (absent for a check without one)."""
+        return {k["M"]["name"]["S"]: k["M"].get("state", {}).get("S") for k in self.item(c)["healthChecks"]["L"]}
+
+    def record_delivery(self, c, kind, name, valid, received_at, problems=(), last_valid_at=None):
+        """What the registry endpoint writes for a delivery event (RegistrySchema.Deliveries): the export's last
+        delivery and, for a valid one, its last valid delivery and time."""
+        last = {"type": {"S": "delivery.completed" if valid else "delivery.invalid"}, "kind": {"S": kind},
+                ("reportName" if kind == "CUR1" else "exportName"): {"S": name},
+                "billingPeriod": {"S": datetime.now(timezone.utc).strftime("%Y-%m")},
+                "manifestKey": {"S": f"reports/{name}/Manifest.json"}, "fileCount": {"N": "2"},
+                "receivedAt": {"N": str(int(received_at.timestamp()))}}
+        if problems:
+            last["problems"] = {"L": [{"M": {"file": {"S": f}, "problem": {"S": p}}} for f, p in problems]}
+            last["problemCount"] = {"N": str(len(problems))}
+        key = {"tenantAccount": {"S": c["tenant"] + "#" + self.account}, "export": {"S": f"{kind}#{name}"}}
+        names, values = {"#l": "lastDelivery"}, {":l": {"M": last}}
+        update = "SET #l = :l"
+        if valid or last_valid_at:
+            at = received_at if valid else last_valid_at
+            names.update({"#v": "lastValidAt"})
+            values[":v"] = {"N": str(int(at.timestamp()))}
+            update += ", #v = :v"
+        self.client("dynamodb").update_item(TableName=self.tables["DeliveriesTable"], Key=key, UpdateExpression=update,
+                                            ExpressionAttributeNames=names, ExpressionAttributeValues=values)
 
     def recorded(self, action):
         """Runs `action` with moto's request recorder on and returns the requests it made of moto."""
@@ -225,6 +286,10 @@ def later(hours):
     return datetime.now(timezone.utc) + timedelta(hours=hours)
 
 
+def check_detail(alert, name):
+    return next(k["detail"] for k in alert["message"]["checks"] if k["name"] == name)
+
+
 def test_healthy_connection_publishes_its_first_status_once(world, worker):
     c = world.connect("ext-good-1", export=("HEALTHY", None, "DELIVERY_SUCCESS", None))
     world.deliver(c)
@@ -235,12 +300,13 @@ def test_healthy_connection_publishes_its_first_status_once(world, worker):
                                "billingPeriod": {"S": "2026-11"}, "fileCount": {"N": "3"}, "totalRows": {"N": "812"},
                                "receivedAt": {"N": "1795330000"}}}})
     assert verify(worker, [c]) == {"batchItemFailures": []}
-    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "PASS"})
+    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "delivery-valid": "PASS",
+                                           "cur-export": "PASS"})
     [alert] = world.alerts_received()
     assert alert["attributes"] == {"status": "HEALTHY", "accountId": world.account, "failedChecks": "none"}
     assert alert["subject"].startswith("CostLink HEALTHY: Acme ")
-    assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 3
-    assert ", last refreshed 20" in alert["message"]["checks"][2]["detail"]
+    assert "previousStatus" not in alert["message"] and len(alert["message"]["checks"]) == 4
+    assert ", last refreshed 20" in check_detail(alert, "cur-export")
     assert alert["message"]["lastDelivery"] == {"type": "delivery.completed", "kind": "CUR2", "exportName": "x",
                                                 "billingPeriod": "2026-11", "fileCount": 3, "totalRows": 812,
                                                 "receivedAt": "2026-11-22T06:46:40Z"}
@@ -264,9 +330,10 @@ def test_a_role_that_cannot_read_the_bucket(world, worker):
     world.deliver(c)
     verify(worker, [c])
     # The export's own status needs no bucket access, so it is still checked.
-    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "bucket-access": "FAIL", "cur-export": "PASS"})
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "bucket-access": "FAIL", "delivery-valid": "PASS",
+                                             "cur-export": "PASS"})
     [alert] = world.alerts_received()
-    assert "bucket-read policy" in alert["message"]["checks"][1]["detail"]
+    assert "bucket-read policy" in check_detail(alert, "bucket-access")
 
 
 def test_export_unhealthy_with_insufficient_permission(world, worker):
@@ -274,23 +341,27 @@ def test_export_unhealthy_with_insufficient_permission(world, worker):
                                             "INSUFFICIENT_PERMISSION"), export_by_name=True)
     world.deliver(c)
     verify(worker, [c])
-    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "FAIL"})
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "delivery-valid": "PASS",
+                                             "cur-export": "FAIL"})
     [alert] = world.alerts_received()
     assert alert["attributes"]["failedChecks"] == "cur-export"
-    detail = alert["message"]["checks"][2]["detail"]
+    detail = check_detail(alert, "cur-export")
     assert "UNHEALTHY (INSUFFICIENT_PERMISSION)" in detail and "bucket policy" in detail, detail
 
 
-@pytest.mark.parametrize("last_status,expected", [("SUCCESS", "PASS"), ("ERROR_PERMISSIONS", "FAIL")])
-def test_cur1_report_status(world, worker, last_status, expected):
+@pytest.mark.parametrize("last_status,expected,fix", [
+    ("SUCCESS", "PASS", "last delivered with status SUCCESS"),
+    ("ERROR_PERMISSIONS", "FAIL", "billingreports.amazonaws.com"),
+    ("ERROR_NO_BUCKET", "FAIL", "its bucket no longer exists")])
+def test_cur1_report_status(world, worker, last_status, expected, fix):
     c = world.connect("ext-cur1-" + last_status, cur1_report=last_status)
     world.deliver(c)
     verify(worker, [c])
     status, checks = world.health(c)
-    assert checks == {"assume-role": "PASS", "cur-freshness": "PASS", "cur-report": expected}
+    assert checks == {"assume-role": "PASS", "cur-freshness": "PASS", "delivery-valid": "PASS", "cur-report": expected}
+    assert world.states(c)["cur-report"] == ("OK" if expected == "PASS" else "FAILED")
     [alert] = world.alerts_received()
-    if expected == "FAIL":
-        assert "billingreports.amazonaws.com" in alert["message"]["checks"][2]["detail"]
+    assert fix in check_detail(alert, "cur-report")
 
 
 def test_a_deleted_role(world, worker):
@@ -316,7 +387,8 @@ def test_the_events_file_is_a_batch_the_worker_takes(world, worker):
 def test_no_delivery_yet_within_the_grace_period(world, worker):
     c = world.connect("ext-new", registered_hours_ago=2)
     verify(worker, [c])
-    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "cur-export": "PASS"})
+    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "delivery-valid": "PASS",
+                                           "cur-export": "PASS"})
     world.alerts_received()
 
 
@@ -324,9 +396,13 @@ def test_stale_cur_warns_then_alerts(world, worker):
     c = world.connect("ext-stale")
     world.deliver(c)
     verify(worker, [c], as_of=later(40))
-    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "WARN", "cur-export": "PASS"})
+    assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "WARN", "delivery-valid": "PASS",
+                                            "cur-export": "PASS"})
+    assert world.states(c)["cur-freshness"] == "LATE"
     verify(worker, [c], as_of=later(50))
-    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "FAIL", "cur-export": "PASS"})
+    assert world.health(c) == ("UNHEALTHY", {"assume-role": "PASS", "cur-freshness": "FAIL", "delivery-valid": "PASS",
+                                             "cur-export": "PASS"})
+    assert world.states(c)["cur-freshness"] == "MISSING"
     alerts = world.alerts_received()
     assert [a["attributes"]["status"] for a in alerts] == ["DEGRADED", "UNHEALTHY"]
     assert alerts[1]["message"]["previousStatus"] == "DEGRADED"
@@ -370,7 +446,7 @@ def test_carbon_month_missing(world, worker):
     world.deliver(c, carbon_month=stale_month)
     verify(worker, [c])
     assert world.health(c) == ("DEGRADED", {"assume-role": "PASS", "cur-freshness": "PASS", "carbon-month": "WARN",
-                                            "cur-export": "PASS", "carbon-export": "PASS"})
+                                            "delivery-valid": "PASS", "cur-export": "PASS", "carbon-export": "PASS"})
     world.alerts_received()
 
 
@@ -546,3 +622,234 @@ def test_the_latest_run_of_an_export_with_many_runs_is_read_within_bounds(world,
     [alert] = world.alerts_received()
     detail = next(k["detail"] for k in alert["message"]["checks"] if k["name"] == "cur-export")
     assert "newest of those read" in detail, detail
+
+
+# ---------------------------------------------------------------- issue 12: a health model that knows AWS's calendar
+# The worker's clock is the schedule's instant carried in each message (`asOf`): these tests move time by sending
+# later instants, as the scheduler would. moto stamps objects with the real time, so manifests are "now".
+
+def test_a_new_connection_is_pending_on_its_first_day_late_on_the_second_and_missing_after(world, worker):
+    c = world.connect("ext-first-day", registered_hours_ago=2)
+    verify(worker, [c])
+    assert world.states(c)["cur-freshness"] == "PENDING_FIRST" and world.health(c)[0] == "HEALTHY"
+    verify(worker, [c], as_of=later(28))
+    assert world.states(c)["cur-freshness"] == "LATE" and world.health(c)[0] == "DEGRADED"
+    verify(worker, [c], as_of=later(50))
+    assert world.states(c)["cur-freshness"] == "MISSING" and world.health(c)[0] == "UNHEALTHY"
+    alerts = world.alerts_received()
+    assert [a["attributes"]["status"] for a in alerts] == ["HEALTHY", "DEGRADED", "UNHEALTHY"]
+    states = [{k["name"]: k.get("state") for k in a["message"]["checks"]}["cur-freshness"] for a in alerts]
+    assert states == ["PENDING_FIRST", "LATE", "MISSING"], "every event names each check's state"
+    assert "it has not come" in check_detail(alerts[2], "cur-freshness")
+
+
+def test_a_recreated_export_has_its_own_first_delivery_window(world, worker):
+    c = world.connect("ext-recreated", export_created=datetime.now(timezone.utc) + timedelta(seconds=5))
+    world.deliver(c)  # the old export's last manifest, written before the new export was created
+    verify(worker, [c], as_of=later(2))
+    assert world.states(c)["cur-freshness"] == "PENDING_FIRST", world.item(c)["healthChecks"]
+    verify(worker, [c], as_of=later(30))
+    assert world.states(c)["cur-freshness"] == "LATE"
+    world.alerts_received()
+
+
+def test_a_new_month_without_its_own_delivery_is_late_only_after_its_window(world, worker):
+    now = datetime.now(timezone.utc)
+    previous = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    c = world.connect("ext-new-month")
+    world.deliver(c, period=previous)  # AWS just rewrote last month; this month has no data of its own yet
+    verify(worker, [c], as_of=now)
+    into_month = now - now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    [alert] = world.alerts_received()
+    detail = check_detail(alert, "cur-freshness")
+    if into_month > timedelta(hours=48):
+        assert world.states(c)["cur-freshness"] == "LATE", detail
+        assert f"billing period {now:%Y-%m} has no CUR delivery yet" in detail
+    else:  # the first two days of a month: no false alarm
+        assert world.states(c)["cur-freshness"] == "OK", detail
+        assert f"The first delivery of {now:%Y-%m} is due by" in detail
+
+
+@pytest.mark.parametrize("reason,fix", [
+    ("BILL_OWNER_CHANGED", "joined or left an AWS Organization"),
+    ("INTERNAL_FAILURE", "usually clears at the next refresh"),
+    ("DEPRECATED", "recreate the export with the current table version")])
+def test_an_export_failing_with_each_reason_says_what_to_do(world, worker, reason, fix):
+    c = world.connect("ext-reason-" + reason, export=("UNHEALTHY", reason, "DELIVERY_FAILURE", reason))
+    world.deliver(c)
+    verify(worker, [c])
+    assert world.health(c)[1]["cur-export"] == "FAIL" and world.states(c)["cur-export"] == "FAILED"
+    [alert] = world.alerts_received()
+    detail = check_detail(alert, "cur-export")
+    assert detail.startswith(f"Export {c['export']} is UNHEALTHY ({reason}): ") and fix in detail, detail
+
+
+def test_a_failed_latest_run_of_a_healthy_export_fails_too(world, worker):
+    c = world.connect("ext-failed-run", export=("HEALTHY", None, "DELIVERY_FAILURE", "INSUFFICIENT_PERMISSION"))
+    world.deliver(c)
+    verify(worker, [c])
+    assert world.states(c)["cur-export"] == "FAILED"
+    [alert] = world.alerts_received()
+    assert "ended in DELIVERY_FAILURE (INSUFFICIENT_PERMISSION)" in check_detail(alert, "cur-export")
+
+
+def test_an_invalid_delivery_is_its_own_failure_and_the_next_valid_one_clears_it(world, worker):
+    c = world.connect("ext-invalid")
+    world.deliver(c)
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    world.record_delivery(c, "CUR2", c["export"], valid=False, received_at=an_hour_ago,
+                          problems=[(f"reports/cur2/{c['export']}/data/x-00002.snappy.parquet",
+                                     "not a Parquet file (no PAR1 at its end)")],
+                          last_valid_at=an_hour_ago - timedelta(hours=8))
+    verify(worker, [c])
+    status, checks = world.health(c)
+    assert status == "UNHEALTHY" and checks["delivery-valid"] == "FAIL" and checks["cur-freshness"] == "PASS", \
+        "it arrived: invalid, not missing"
+    assert world.states(c)["delivery-valid"] == "INVALID"
+    [alert] = world.alerts_received()
+    assert alert["attributes"]["failedChecks"] == "delivery-valid"
+    detail = check_detail(alert, "delivery-valid")
+    assert "x-00002.snappy.parquet: not a Parquet file" in detail and "Its last valid delivery was received" in detail
+    assert alert["message"]["lastDelivery"]["type"] == "delivery.invalid"
+
+    world.record_delivery(c, "CUR2", c["export"], valid=True, received_at=datetime.now(timezone.utc))
+    verify(worker, [c], as_of=later(1))
+    assert world.health(c)[0] == "HEALTHY" and world.states(c)["delivery-valid"] == "OK"
+    [recovered] = world.alerts_received()
+    assert recovered["message"]["previousStatus"] == "UNHEALTHY", "one recovery"
+
+
+def test_a_focus_export_is_checked_like_cur2_in_its_own_prefix(world, worker):
+    c = world.connect("ext-focus", focus=True, export=("HEALTHY", None, "DELIVERY_SUCCESS", None))
+    world.exports.add_execution(c["focus_arn"], "DELIVERY_SUCCESS")
+    world.deliver(c, focus=True)
+    verify(worker, [c])
+    status, checks = world.health(c)
+    assert (status, checks) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "focus-freshness": "PASS",
+                                            "delivery-valid": "PASS", "cur-export": "PASS", "focus-export": "PASS"})
+    world.alerts_received()
+    world.exports.exports[c["focus_arn"]].status = "UNHEALTHY"
+    world.exports.exports[c["focus_arn"]].reason = "DEPRECATED"
+    verify(worker, [c], as_of=later(1))
+    assert world.states(c)["focus-export"] == "FAILED"
+    [alert] = world.alerts_received()
+    assert alert["attributes"]["failedChecks"] == "focus-export"
+
+
+# ---------------------------------------------------------------- issue 13: the customer's side of nothing lost
+
+def test_parked_delivery_events_are_read_through_the_role_and_say_how_to_replay(world, worker):
+    c = world.connect("ext-parked", failures_queue="granted")
+    world.deliver(c)
+    sqs = world.client("sqs")
+    for i in range(2):
+        sqs.send_message(QueueUrl=c["queue_url"], MessageBody=json.dumps({"requestPayload": {"n": i}}))
+    requests = world.recorded(lambda: verify(worker, [c]))
+    assert [r for r in requests if "GetQueueAttributes" in json.dumps(r)], "read through SQS itself"
+    assert world.health(c)[1]["delivery-failures"] == "FAIL" and world.states(c)["delivery-failures"] == "PARKED"
+    [alert] = world.alerts_received()
+    detail = check_detail(alert, "delivery-failures")
+    assert detail.startswith("2 delivery events wait") and "Replaying deliveries the vendor missed" in detail, detail
+    assert "Replaying deliveries the vendor missed" in (ROOT / "README.md").read_text(), "the fix names a real section"
+    sqs.purge_queue(QueueUrl=c["queue_url"])
+    verify(worker, [c], as_of=later(1))
+    assert world.states(c)["delivery-failures"] == "OK" and world.health(c)[0] == "HEALTHY"
+    world.alerts_received()
+
+
+def test_a_role_without_the_queue_permission_cannot_read_its_depth(world, worker):
+    c = world.connect("ext-queue-denied", failures_queue="not-granted")
+    world.deliver(c)
+    world.client("sqs").send_message(QueueUrl=c["queue_url"], MessageBody="{}")
+    verify(worker, [c])
+    assert world.health(c)[1]["delivery-failures"] == "WARN" and world.states(c)["delivery-failures"] == "UNVERIFIABLE"
+    [alert] = world.alerts_received()
+    detail = check_detail(alert, "delivery-failures")
+    assert "AccessDenied" in detail and "sqs:GetQueueAttributes" in detail, detail
+
+
+@pytest.mark.parametrize("url,reason", [
+    ("https://sqs.us-east-1.amazonaws.com/999988887777/CostLink-DeliveryFailures", "another account"),
+    ("https://sqs.eu-west-1.amazonaws.com/{account}/CostLink-DeliveryFailures", "another region"),
+    ("http://127.0.0.1:1/{account}/CostLink-DeliveryFailures", "not an https SQS queue URL")])
+def test_a_queue_url_outside_the_connections_account_and_region_is_never_called(world, worker, url, reason):
+    url = url.format(account=world.account)
+    c = world.connect("ext-queue-refused-" + reason.split()[1], failures_queue=url)
+    world.deliver(c)
+    requests = world.recorded(lambda: verify(worker, [c]))
+    assert world.states(c)["delivery-failures"] == "UNVERIFIABLE"
+    assert not [r for r in requests if "GetQueueAttributes" in json.dumps(r)], "no SQS call for a refused URL"
+    [alert] = world.alerts_received()
+    detail = check_detail(alert, "delivery-failures")
+    assert reason in detail and url not in detail, detail
+
+
+# ---------------------------------------------------------------- issue 13: the verifier's metrics, as declared
+
+def emitted(runner, action):
+    """The EMF documents the function wrote while `action` ran, each validated (tests/support/emf.py)."""
+    before = len(runner.logs())
+    action()
+    return emf_lines(runner.logs()[before:])
+
+
+def assert_exactly_as_declared(documents, names):
+    """Every metric of `names` is emitted, each with exactly its declared dimension sets and unit, and nothing else."""
+    found = emitted_metrics(documents)
+    assert {name for _, name, _ in found} == set(names), found
+    for name in names:
+        declared = CATALOG.metric(name)
+        assert {keys for ns, n, keys in found if n == name and ns == CATALOG.namespace} == set(declared.dimension_sets)
+        units = {d.get("Unit") for doc in documents for directive in doc["_aws"]["CloudWatchMetrics"]
+                 for d in directive["Metrics"] if d["Name"] == name}
+        assert units == {declared.unit}, (name, units)
+
+
+def values(documents, name, **dimensions):
+    return [doc[name] for doc in documents if name in doc
+            and all(doc.get(k) == v for k, v in dimensions.items())]
+
+
+def test_the_worker_emits_its_metrics_exactly_as_declared(world, worker):
+    fresh = world.connect("ext-metrics-fresh")
+    world.deliver(fresh)
+    world.record_delivery(fresh, "CUR2", fresh["export"], valid=True,
+                          received_at=datetime.now(timezone.utc) - timedelta(hours=3))
+    refused = world.connect("ext-metrics-role", tenant_external_id="ext-metrics-other")
+    documents = emitted(worker, lambda: verify(worker, [fresh, refused, "{not json"]))
+    assert_exactly_as_declared(documents, ["ConnectionsChecked", "AssumeRoleFailures", "CheckFailures",
+                                           "LastValidDeliveryAgeHours", "WorkerErrors"])
+    assert sorted(values(documents, "ConnectionsChecked", Status="HEALTHY")) == [1]
+    assert sorted(values(documents, "ConnectionsChecked", Status="UNHEALTHY")) == [1]
+    assert sorted(values(documents, "AssumeRoleFailures")) == [0, 1]
+    assert values(documents, "CheckFailures", Check="assume-role") == [1]
+    [age] = values(documents, "LastValidDeliveryAgeHours")
+    assert 2.9 <= age <= 3.5, "one value, for the one connection with a valid CUR delivery"
+    assert values(documents, "WorkerErrors") == [1], "the unreadable message"
+    world.alerts_received()
+
+
+def test_the_scheduler_emits_its_metrics_on_every_run_even_with_no_connection(vendor_built, world):
+    ddb = world.client("dynamodb")
+    empty = "connections-empty-" + uuid.uuid4().hex[:6]
+    ddb.create_table(TableName=empty, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "tenant", "AttributeType": "S"},
+                                           {"AttributeName": "connection", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "tenant", "KeyType": "HASH"},
+                                {"AttributeName": "connection", "KeyType": "RANGE"}])
+    queue = world.client("sqs").create_queue(QueueName="verification-" + uuid.uuid4().hex[:6])["QueueUrl"]
+    spec = FunctionSpec.from_template("VerifierScheduleFunction", ROOT / "vendor.yaml")
+    event = json.loads((ROOT / "events" / "verifier-schedule.json").read_text())
+    runs = {}
+    for table in (empty, world.tables["ConnectionsTable"]):
+        with LambdaRunner(spec, code_dir=VENDOR_BUILD / "VerifierScheduleFunction",
+                          env={**world.env(), "COSTLINK_QUEUE_URL": queue, "COSTLINK_CONNECTIONS_TABLE": table}) as r:
+            result = {}
+            documents = emitted(r, lambda: result.update(r.invoke(event).json()))
+            runs[table] = (result["queued"], documents)
+    for queued, documents in runs.values():
+        assert_exactly_as_declared(documents, ["VerifierRuns", "ConnectionsQueued", "VerifierRunDuration"])
+        assert values(documents, "VerifierRuns") == [1]
+        assert values(documents, "ConnectionsQueued") == [queued]
+        assert all(v >= 0 for v in values(documents, "VerifierRunDuration"))
+    assert runs[empty][0] == 0 and runs[world.tables["ConnectionsTable"]][0] > 0

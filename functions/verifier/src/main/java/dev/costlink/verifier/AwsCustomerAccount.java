@@ -186,11 +186,15 @@ public final class AwsCustomerAccount implements CustomerAccount {
                         .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
                 return depth == null ? 0 : Integer.parseInt(depth);
             } catch (SqsException e) {
-                if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429 && !e.isThrottlingException()) {
-                    throw new QueueUnreadable(e.awsErrorDetails().errorCode() + ": "
-                            + e.awsErrorDetails().errorMessage());
+                if (e.statusCode() / 100 != 4 || e.statusCode() == 429 || e.isThrottlingException()) {
+                    throw e;
                 }
-                throw e;
+                // An answer the SDK cannot parse (moto's XML to a JSON-protocol request) has no code: its status says.
+                String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+                String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+                String named = code != null ? code : e.statusCode() == 403 ? "AccessDenied" : "HTTP " + e.statusCode();
+                throw new QueueUnreadable(message == null ? named + " (HTTP " + e.statusCode() + ")"
+                        : named + ": " + message);
             }
         }
 

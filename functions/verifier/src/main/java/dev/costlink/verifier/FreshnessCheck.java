@@ -53,7 +53,9 @@ public final class FreshnessCheck {
      */
     public Check deliveries(Subject s, Instant registeredAt, Instant exportCreatedAt, Delivered newest, Instant now) {
         boolean newExport = exportCreatedAt != null && (registeredAt == null || exportCreatedAt.isAfter(registeredAt));
-        if (newest == null || (exportCreatedAt != null && newest.at().isBefore(exportCreatedAt))) {
+        // S3 keeps whole seconds: a manifest of the creation's own second belongs to the export.
+        if (newest == null || (exportCreatedAt != null
+                && newest.at().isBefore(exportCreatedAt.truncatedTo(ChronoUnit.SECONDS)))) {
             Instant since = newExport ? exportCreatedAt : registeredAt;
             String from = newExport ? "export " + s.exportLabel() + " was created" : "the connection was registered";
             return first(s, since, from, now);

@@ -160,6 +160,14 @@ class HealthCalendarTest {
     }
 
     @Test
+    void aManifestOfTheExportsCreationSecondIsItsOwn() {
+        connect(Fixtures.cur2("X"), at("2026-01-01T00:00:00Z"));
+        healthyExport(at("2026-06-25T10:00:00.750Z"));
+        manifest("2026-06", at("2026-06-25T10:00:00Z"));
+        assertEquals(State.OK, verify(at("2026-06-26T12:00:00Z"), "cur-freshness"), "S3 keeps whole seconds");
+    }
+
+    @Test
     void carbonIsPendingOnItsFirstDayThenLateUntilLastMonthArrives() {
         Instant t0 = at("2026-06-25T09:00:00Z");
         connect(Fixtures.cur2("X").withCarbon(new Feed("reports/carbon", new ExportRef("C", null))), t0);
