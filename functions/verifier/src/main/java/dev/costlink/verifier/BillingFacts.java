@@ -33,11 +33,6 @@ public record BillingFacts(String bucket, String curVersion, Feed cur, Feed focu
         carbon = carbon == null ? Feed.NONE : carbon;
     }
 
-    /** A CUR-only connection (what most tests need). */
-    public static BillingFacts cur(String bucket, String curVersion, String prefix, ExportRef export) {
-        return new BillingFacts(bucket, curVersion, new Feed(prefix, export), Feed.NONE, Feed.NONE, null);
-    }
-
     public boolean hasBucket() {
         return bucket != null && cur.prefix() != null;
     }
@@ -52,17 +47,5 @@ public record BillingFacts(String bucket, String curVersion, Feed cur, Feed focu
 
     public boolean hasFocus() {
         return bucket != null && focus.prefix() != null;
-    }
-
-    public BillingFacts withFocus(Feed f) {
-        return new BillingFacts(bucket, curVersion, cur, f, carbon, failureQueue);
-    }
-
-    public BillingFacts withCarbon(Feed f) {
-        return new BillingFacts(bucket, curVersion, cur, focus, f, failureQueue);
-    }
-
-    public BillingFacts withFailureQueue(FailureQueue q) {
-        return new BillingFacts(bucket, curVersion, cur, focus, carbon, q);
     }
 }

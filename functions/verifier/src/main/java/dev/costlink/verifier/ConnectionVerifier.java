@@ -72,24 +72,27 @@ public final class ConnectionVerifier {
         return checks;
     }
 
+    /** The freshness checks of a connection with a bucket, or bucket-access alone when the role may not list it. */
     private void deliveries(Session session, Connection c, Exports exports, Instant asOf, List<Check> checks) {
         BillingFacts b = c.billing();
         List<Check> found = new ArrayList<>();
         try {
             if (b.hasBucket()) {
-                found.add(!b.cur().located() ? freshness.curUnlocated() : freshness.deliveries(
-                        Subject.cur(b.cur().export()), c.registeredAt(), Looked.createdAt(exports.cur()),
-                        DeliveryLocator.newestCur(session, b).orElse(null), asOf));
+                found.add(!b.cur().located() ? freshness.curUnlocated()
+                        : freshness.deliveries(Subject.cur(b.cur().export()), c.registeredAt(),
+                                Looked.createdAt(exports.cur()), DeliveryLocator.newestCur(session, b).orElse(null),
+                                asOf));
             }
             if (b.hasFocus()) {
                 found.add(!b.focus().located() ? freshness.unlocated(FreshnessCheck.FOCUS, "FOCUS export")
                         : freshness.deliveries(Subject.focus(b.focus().export()), c.registeredAt(),
-                        Looked.createdAt(exports.focus()), DeliveryLocator.newestFocus(session, b).orElse(null), asOf));
+                                Looked.createdAt(exports.focus()), DeliveryLocator.newestFocus(session, b).orElse(null),
+                                asOf));
             }
-            if (b.bucket() != null && b.hasCarbon()) {
-                found.add(!b.carbon().located() ? freshness.carbonUnlocated() : freshness.carbon(c.registeredAt(),
-                        Looked.createdAt(exports.carbon()), DeliveryLocator.newestCarbonMonth(session, b).orElse(null),
-                        asOf));
+            if (b.hasCarbon()) {
+                found.add(!b.carbon().located() ? freshness.carbonUnlocated()
+                        : freshness.carbon(c.registeredAt(), Looked.createdAt(exports.carbon()),
+                                DeliveryLocator.newestCarbonMonth(session, b).orElse(null), asOf));
             }
         } catch (CustomerAccount.BucketDenied e) {
             found = List.of(Check.of("bucket-access", State.DENIED, "The role cannot list the report prefixes of "

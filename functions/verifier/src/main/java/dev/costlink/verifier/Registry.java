@@ -71,8 +71,8 @@ public final class Registry implements HealthStore {
             return null;
         }
         String[] kindAndName = DeliveryReports.kindAndName(text(item.get(Deliveries.EXPORT)));
-        long receivedAt = d.containsKey(Deliveries.RECEIVED_AT) ? Long.parseLong(d.get(Deliveries.RECEIVED_AT).n()) : 0;
-        return new ReportedDelivery(kindAndName[0], kindAndName[1], summary(d, receivedAt),
+        Instant received = instant(d.get(Deliveries.RECEIVED_AT));
+        return new ReportedDelivery(kindAndName[0], kindAndName[1], summary(d, received == null ? 0 : received.getEpochSecond()),
                 instant(item.get(Deliveries.LAST_VALID_AT)), problems(d));
     }
 

@@ -185,9 +185,9 @@ class CheckRulesTest {
                 List.of());
         DeliveryReports all = new DeliveryReports(List.of(cur, otherCur, focus, carbon));
         assertEquals(List.of(cur), all.of(Fixtures.cur2("X")), "another export's record is not this connection's");
-        assertEquals(List.of(cur, focus), all.of(Fixtures.cur2("X").withFocus(new BillingFacts.Feed("p",
+        assertEquals(List.of(cur, focus), all.of(Fixtures.withFocus(Fixtures.cur2("X"), new BillingFacts.Feed("p",
                 new ExportRef("F", null)))));
-        assertEquals(List.of(), all.of(BillingFacts.cur("b", "CUR1", "p", new ExportRef("X", null))), "by version too");
+        assertEquals(List.of(), all.of(Fixtures.cur("b", "CUR1", "p", new ExportRef("X", null))), "by version too");
         assertEquals(List.of(), DeliveryReports.UNKNOWN.of(Fixtures.cur2("X")));
         assertEquals(null, DeliveryReports.UNKNOWN.newestValidCurAt());
     }

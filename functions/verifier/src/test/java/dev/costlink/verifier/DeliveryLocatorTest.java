@@ -155,7 +155,7 @@ class DeliveryLocatorTest {
 
     @Test
     void focusReadsItsOwnPrefixInEitherCase() throws Exception {
-        BillingFacts b = Fixtures.cur2("X").withFocus(new BillingFacts.Feed("reports/focus",
+        BillingFacts b = Fixtures.withFocus(Fixtures.cur2("X"), new BillingFacts.Feed("reports/focus",
                 new ExportRef("F", null)));
         account.put("reports/focus/F/metadata/billing_period=2026-05/F-Manifest.json", hoursAgo(30))
                 .put("reports/focus/F/metadata/BILLING_PERIOD=2026-06/F-Manifest.json", hoursAgo(4))

@@ -17,7 +17,24 @@ final class Fixtures {
     private Fixtures() {}
 
     static BillingFacts cur2(String export) {
-        return BillingFacts.cur("acme-billing", "CUR2", "reports/cur2", new ExportRef(export, null));
+        return cur("acme-billing", "CUR2", "reports/cur2", new ExportRef(export, null));
+    }
+
+    /** A CUR-only connection. */
+    static BillingFacts cur(String bucket, String curVersion, String prefix, ExportRef export) {
+        return new BillingFacts(bucket, curVersion, new Feed(prefix, export), Feed.NONE, Feed.NONE, null);
+    }
+
+    static BillingFacts withFocus(BillingFacts b, Feed f) {
+        return new BillingFacts(b.bucket(), b.curVersion(), b.cur(), f, b.carbon(), b.failureQueue());
+    }
+
+    static BillingFacts withCarbon(BillingFacts b, Feed f) {
+        return new BillingFacts(b.bucket(), b.curVersion(), b.cur(), b.focus(), f, b.failureQueue());
+    }
+
+    static BillingFacts withFailureQueue(BillingFacts b, BillingFacts.FailureQueue q) {
+        return new BillingFacts(b.bucket(), b.curVersion(), b.cur(), b.focus(), b.carbon(), q);
     }
 
     /** A connection's facts with a CUR and a carbon feed (the shape before FOCUS and the failure queue). */

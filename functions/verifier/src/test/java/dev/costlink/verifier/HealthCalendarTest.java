@@ -170,7 +170,7 @@ class HealthCalendarTest {
     @Test
     void carbonIsPendingOnItsFirstDayThenLateUntilLastMonthArrives() {
         Instant t0 = at("2026-06-25T09:00:00Z");
-        connect(Fixtures.cur2("X").withCarbon(new Feed("reports/carbon", new ExportRef("C", null))), t0);
+        connect(Fixtures.withCarbon(Fixtures.cur2("X"), new Feed("reports/carbon", new ExportRef("C", null))), t0);
         manifest("2026-06", t0.plus(Duration.ofHours(1)));
         assertEquals(State.PENDING_FIRST, verify(t0.plus(Duration.ofHours(2)), "carbon-month"));
         assertEquals(State.LATE, verify(t0.plus(Duration.ofHours(26)), "carbon-month"));
@@ -257,8 +257,8 @@ class HealthCalendarTest {
     void aFocusExportIsCheckedLikeCur2InItsOwnPrefixWhateverThePartitionsCase() {
         Instant t0 = at("2026-06-01T00:00:00Z");
         String queue = "https://sqs.us-east-1.amazonaws.com/111122223333/CostLink-DeliveryFailures";
-        connect(Fixtures.cur2("X").withFocus(new Feed("reports/focus", new ExportRef("F", null)))
-                .withFailureQueue(new BillingFacts.FailureQueue(queue, "us-east-1")), t0);
+        connect(Fixtures.withFailureQueue(Fixtures.withFocus(Fixtures.cur2("X"),
+                new Feed("reports/focus", new ExportRef("F", null))), new BillingFacts.FailureQueue(queue, "us-east-1")), t0);
         aws.queues.put(queue, 0);
         healthyExport(null);
         manifest("2026-06", at("2026-06-25T06:00:00Z"));
