@@ -52,12 +52,12 @@ public final class FreshnessCheck {
      * yet, and its own first-delivery window applies.
      */
     public Check deliveries(Subject s, Instant registeredAt, Instant exportCreatedAt, Delivered newest, Instant now) {
-        boolean newExport = exportCreatedAt != null && (registeredAt == null || exportCreatedAt.isAfter(registeredAt));
         // S3 keeps whole seconds: a manifest of the creation's own second belongs to the export.
         if (newest == null || (exportCreatedAt != null
                 && newest.at().isBefore(exportCreatedAt.truncatedTo(ChronoUnit.SECONDS)))) {
-            Instant since = newExport ? exportCreatedAt : registeredAt;
-            String from = newExport ? "export " + s.exportLabel() + " was created" : "the connection was registered";
+            Instant since = waitingSince(registeredAt, exportCreatedAt);
+            String from = since != null && since.equals(exportCreatedAt) ? "export " + s.exportLabel() + " was created"
+                    : "the connection was registered";
             return first(s, since, from, now);
         }
         Duration age = Duration.between(newest.at(), now);
@@ -140,8 +140,7 @@ public final class FreshnessCheck {
         if (newestMonth != null && !newestMonth.isBefore(due)) {
             return Check.of(CARBON, State.OK, "Carbon data is delivered up to " + newestMonth + ".");
         }
-        Instant since = exportCreatedAt != null && (registeredAt == null || exportCreatedAt.isAfter(registeredAt))
-                ? exportCreatedAt : registeredAt;
+        Instant since = waitingSince(registeredAt, exportCreatedAt);
         if (newestMonth == null && since != null
                 && Duration.between(since, now).compareTo(thresholds.firstDeliveryGrace()) <= 0) {
             return Check.of(CARBON, State.PENDING_FIRST, "No carbon data yet, as expected: AWS delivers the carbon "
@@ -152,6 +151,12 @@ public final class FreshnessCheck {
                 + thresholds.carbonDayOfMonth() + " of the following month); newest month seen: "
                 + (newestMonth == null ? "none" : newestMonth) + ". AWS publishes carbon data monthly with a lag; "
                 + "if it stays missing, check that the carbon export exists and is healthy.");
+    }
+
+    /** A first delivery is awaited from the later of the connection's registration and the export's creation. */
+    private static Instant waitingSince(Instant registeredAt, Instant exportCreatedAt) {
+        return exportCreatedAt != null && (registeredAt == null || exportCreatedAt.isAfter(registeredAt))
+                ? exportCreatedAt : registeredAt;
     }
 
     private static Instant monthStart(YearMonth m) {

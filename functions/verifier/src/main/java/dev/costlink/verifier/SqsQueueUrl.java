@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 public record SqsQueueUrl(String region, String account, String name, String domain) {
     static final int MAX_LENGTH = 2048;
     private static final Pattern HOST = Pattern.compile("sqs\\.([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.(amazonaws\\.com(?:\\.cn)?)");
-    /** SQS queue names: 1-80 alphanumerics, hyphens and underscores, {@code .fifo} for a FIFO queue. */
-    private static final Pattern PATH = Pattern.compile("/(\\d{12})/([A-Za-z0-9_-]{1,80}(?:\\.fifo)?)");
+    /** SQS queue names (CreateQueue): alphanumerics, hyphens and underscores, a FIFO queue's ending in {@code .fifo}. */
+    private static final Pattern PATH = Pattern.compile("/(\\d{12})/([A-Za-z0-9_-]+(?:\\.fifo)?)");
+    /** "A queue name can have up to 80 characters" (the .fifo suffix included). */
+    static final int MAX_NAME = 80;
 
     /** Why a URL was not accepted; the message names the rule, never the URL. */
     public static final class Refused extends Exception {
@@ -40,7 +42,7 @@ public record SqsQueueUrl(String region, String account, String name, String dom
         }
         Matcher host = HOST.matcher(uri.getHost());
         Matcher path = PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath());
-        if (!host.matches() || !path.matches()) {
+        if (!host.matches() || !path.matches() || path.group(2).length() > MAX_NAME) {
             throw new Refused("it is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)");
         }
         if (!path.group(1).equals(account)) {

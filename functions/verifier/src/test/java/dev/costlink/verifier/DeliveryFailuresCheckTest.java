@@ -99,5 +99,10 @@ class DeliveryFailuresCheckTest {
         assertEquals("https://sqs.cn-north-1.amazonaws.com.cn/111122223333/q.fifo",
                 SqsQueueUrl.of("https://sqs.cn-north-1.amazonaws.com.cn/111122223333/q.fifo", ACCOUNT, "cn-north-1")
                         .canonical());
+        String longest = "q".repeat(75) + ".fifo";
+        assertEquals(longest, SqsQueueUrl.of(QUEUE.replace("CostLink-DeliveryFailures", longest), ACCOUNT, "us-east-1")
+                .name(), "80 characters, the suffix included");
+        assertThrows(SqsQueueUrl.Refused.class, () -> SqsQueueUrl.of(QUEUE.replace("CostLink-DeliveryFailures",
+                "q" + longest), ACCOUNT, "us-east-1"));
     }
 }
