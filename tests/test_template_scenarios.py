@@ -230,6 +230,10 @@ def test_detector_reads_only_the_report_prefixes(stack):
     assert st["ParkUndeliveredEvents"] == {"Sid": "ParkUndeliveredEvents", "Effect": "Allow",
                                            "Action": "sqs:SendMessage", "Resource": "<DeliveryFailures.Arn>"}
     assert set(st) == {"WriteOwnLogs", "ReadReports", "ListReports", "ParkUndeliveredEvents"}
+    focus = detector_statements(stack(EnableFocusExport="true", CURVersion="CUR1"))
+    assert focus["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/reports/cur1/*",
+                                                "arn:aws:s3:::acme-costlink-cur/reports/focus/*"]
+    assert focus["ListReports"]["Condition"] == {"StringLike": {"s3:prefix": ["reports/cur1/*", "reports/focus/*"]}}
     existing = detector_statements(stack(DeploymentScenario="ExistingBucketExistingExport", DataExportName="X",
                                          ExistingExportPrefix="billing"))
     assert existing["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/billing/*"]
@@ -252,6 +256,9 @@ def test_new_bucket_notifies_the_detector_of_manifests_only(stack):
     ({"DeploymentScenario": "ExistingBucketNewExport"}, [{"wildcard": "reports/cur2/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketNewExport", "CURVersion": "CUR1", "EnableCarbonFootprint": "true"},
      [{"wildcard": "reports/cur1/*-Manifest.json"}, {"wildcard": "reports/carbon-footprint/*-Manifest.json"}]),
+    ({"DeploymentScenario": "ExistingBucketNewExport", "EnableCarbonFootprint": "true", "EnableFocusExport": "true"},
+     [{"wildcard": "reports/cur2/*-Manifest.json"}, {"wildcard": "reports/carbon-footprint/*-Manifest.json"},
+      {"wildcard": "reports/focus/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X"},
      [{"wildcard": "reports/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X", "ExistingExportPrefix": ""},
@@ -278,6 +285,12 @@ def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
         "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
         "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
         "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}
+    prefixes = {(carbon, focus): stack(EnableCarbonFootprint=carbon, EnableFocusExport=focus).rendered_resources()[
+        "DeliveryDetectorFunction"]["Properties"]["Environment"]["Variables"]["COSTLINK_REPORT_PREFIXES"]
+        for carbon in ("true", "false") for focus in ("true", "false")}
+    assert prefixes == {("false", "false"): "reports/cur2", ("true", "false"): "reports/cur2,reports/carbon-footprint",
+                        ("false", "true"): "reports/cur2,reports/focus",
+                        ("true", "true"): "reports/cur2,reports/carbon-footprint,reports/focus"}
 
 
 def test_focus_export_outputs_and_callback_facts(stack):
