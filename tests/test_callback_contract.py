@@ -11,9 +11,22 @@ EXAMPLE = {
     "type": "connection.created", "id": "evt_" + "a" * 40, "occurredAt": "2026-11-22T09:00:00.123Z",
     "externalIdSha256": "b" * 64, "accountId": "111122223333", "partition": "aws", "region": "us-east-1",
     "stackId": "arn:aws:cloudformation:us-east-1:111122223333:stack/CostLink/x",
-    "connection": {"roleArn": "arn:aws:iam::111122223333:role/CostLink-ReadAccess", "accountType": "Linked",
+    "connection": {"roleArn": "arn:aws:iam::111122223333:role/CostLink-ReadAccess",
+                   "connectionId": "costlink-111122223333-0123456789abcdef", "accountType": "Linked",
                    "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]},
 }
+PAYER = copy.deepcopy(EXAMPLE)
+PAYER["connection"].update(
+    accountType="Root", deploymentScenario="NewBucketNewExport", bucket="acme-costlink-cur", curVersion="CUR2",
+    exportName="CostLink-CUR-Export", focusExportName="CostLink-FOCUS-Export",
+    focusExportArn="arn:aws:bcm-data-exports:us-east-1:111122223333:export/CostLink-FOCUS-Export-2a7c9e41",
+    prefixes={"cur": "reports/cur2", "focus": "reports/focus"}, permissionSets=["core", "cur-bucket-read"],
+    deliveryFailuresQueueUrl="https://sqs.us-east-1.amazonaws.com/111122223333/CostLink-DeliveryFailures-1A2B3C",
+    organization={"organizationId": "o-a1b2c3d4e5", "managementAccountId": "111122223333",
+                  "deploymentAccount": "ManagementAccount",
+                  "stackSetId": "CostLink-MemberRoles:5d5a5d3c-1111-2222-3333-444455556666",
+                  "targets": ["r-ab12", "ou-ab12-cdef3456"], "memberRoleName": "CostLink-MemberReadAccess",
+                  "memberPermissionSets": ["core", "tag-management"]})
 
 
 def test_openapi_document_is_valid():
@@ -22,6 +35,45 @@ def test_openapi_document_is_valid():
 
 def test_example_event_is_valid():
     validate("ConnectionEvent", EXAMPLE)
+
+
+def test_a_payer_with_focus_and_an_organisation_is_valid():
+    validate("ConnectionEvent", PAYER)
+    without_lookup = copy.deepcopy(PAYER)
+    for key in ("organizationId", "managementAccountId"):
+        del without_lookup["connection"]["organization"][key]   # DescribeOrganization failed or was slow
+    validate("ConnectionEvent", without_lookup)
+
+
+@pytest.mark.parametrize("path,value", [
+    (("connection", "connectionId"), "costlink-111122223333-XYZ"),
+    (("connection", "prefixes", "focus"), ""),
+    (("connection", "focusExportArn"), "arn:aws:s3:::bucket"),
+    (("connection", "deliveryFailuresQueueUrl"), "http://sqs.us-east-1.amazonaws.com/111122223333/q"),
+    (("connection", "organization", "organizationId"), "org-1"),
+    (("connection", "organization", "managementAccountId"), "12345"),
+    (("connection", "organization", "deploymentAccount"), "Anywhere"),
+    (("connection", "organization", "targets"), []),
+    (("connection", "organization", "targets"), ["ou-ab12"]),
+    (("connection", "organization", "memberRoleName"), "role/with/slashes"),
+    (("connection", "organization", "memberPermissionSets"), ["core", "cur-bucket-read"]),   # never for members
+    (("connection", "organization", "unexpected"), 1),
+])
+def test_schema_rejects_bad_payer_facts(path, value):
+    body = copy.deepcopy(PAYER)
+    target = body
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(ValidationError):
+        validate("ConnectionEvent", body)
+
+
+def test_every_connection_event_names_its_connection_id():
+    body = copy.deepcopy(EXAMPLE)
+    del body["connection"]["connectionId"]
+    with pytest.raises(ValidationError):
+        validate("ConnectionEvent", body)
 
 
 @pytest.mark.parametrize("path,value", [

@@ -92,8 +92,14 @@ def connection_event(external_id, type_="connection.created", role="CostLink-Rea
             "externalIdSha256": hashlib.sha256(external_id.encode()).hexdigest(), "accountId": account,
             "partition": "aws", "region": "us-east-1",
             "stackId": f"arn:aws:cloudformation:us-east-1:{account}:stack/CostLink/x",
-            "connection": {"roleArn": f"arn:aws:iam::{account}:role/{role}", "accountType": "Linked",
-                           "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}}
+            "connection": {"roleArn": f"arn:aws:iam::{account}:role/{role}",
+                           "connectionId": connection_id(account, f"arn:aws:iam::{account}:role/{role}"),
+                           "accountType": "Linked", "deploymentScenario": "LinkedAccount",
+                           "permissionSets": ["core"]}}
+
+
+def connection_id(account, role_arn):
+    return f"costlink-{account}-" + hashlib.sha256(role_arn.encode()).hexdigest()[:16]
 
 
 # The account in the function ARN the Lambda emulator gives every function: the detector reports it as its account.
@@ -190,6 +196,40 @@ def test_the_delivery_detector_reports_into_the_registry(moto, tables, registry,
     assert item["lastDelivery"]["M"]["type"]["S"] == "delivery.completed"
     assert item["lastDelivery"]["M"]["totalRows"]["N"] == "6"
     assert "lastValidAt" in item
+
+
+def test_text_and_focus_deliveries_of_the_detector_are_recorded(moto, tables, registry, sam_built):
+    """A large compressed CSV (no row count) and a FOCUS export, validated by the built detector and recorded by the
+    built registry: neither is refused and parked in the failure queue."""
+    external_id = create_tenant(moto, tables, registry[0].url, name="Text and FOCUS")[0]
+    s3 = moto.client("s3")
+    env = json.loads((ROOT / "events" / "env.json").read_text())["DeliveryDetectorFunction"]
+    bucket = env["COSTLINK_BUCKET"]
+    if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=bucket)
+    registered = root_connection_event(external_id, DETECTOR_ACCOUNT, bucket=bucket)
+    registered["connection"].update(curVersion="CUR1", focusExportName="CostLink-FOCUS-Export",
+                                    prefixes={"cur": "reports/cur1", "focus": "reports/focus"})
+    validate_contract("ConnectionEvent", registered)
+    assert signed(registry[0].url, external_id, registered) == (200, {"status": "accepted"})
+    build = Builder(s3, bucket)
+    text = build.cur1_text(files=2, rows=2000, noise=200)
+    focus = build.focus(files=2, rows=3)
+    parked = []
+    with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"),
+                      env={**env, "COSTLINK_CALLBACK_URL": registry[0].url, "COSTLINK_EXTERNAL_ID": external_id,
+                           "AWS_ENDPOINT_URL": moto.endpoint}) as detector:
+        for d in (text, focus):
+            attempts = detector.invoke_async(s3_notification(bucket, d.manifest_key), parked.append)
+            assert [a.json()["deliveries"][0]["vendor"] for a in attempts] == ["DELIVERED"], attempts[-1].payload
+    assert parked == []
+    recorded = delivery_item(moto, tables, external_id, DETECTOR_ACCOUNT, export="CUR1#CostLink-CUR-Export")
+    last = recorded["lastDelivery"]["M"]
+    assert (last["type"]["S"], last["format"]["S"], last["fileCount"]["N"]) == ("delivery.completed", "csv-gzip", "2")
+    assert "totalRows" not in last and last["manifestKey"]["S"] == text.manifest_key
+    recorded = delivery_item(moto, tables, external_id, DETECTOR_ACCOUNT, export="FOCUS#CostLink-FOCUS-Export")
+    last = recorded["lastValidDelivery"]["M"]
+    assert (last["kind"]["S"], last["format"]["S"], last["totalRows"]["N"]) == ("FOCUS", "parquet", "6")
 
 
 def test_deleted_marks_the_connection_revoked_and_keeps_its_history(moto, tables, registry, tenant):
