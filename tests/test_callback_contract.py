@@ -115,3 +115,26 @@ def test_the_contracts_permission_sets_are_the_reference_sets_and_the_templates(
     template = load_template(ROOT / "template.yaml")
     assert sorted(_permission_set_names(template["Resources"]["ConnectionCallback"]["Properties"]["PermissionSets"])) \
         == sorted(enum)
+
+
+def test_the_human_readable_contracts_examples_are_valid():
+    import json
+    import re
+    text = (DOC.parent / "callback-contract.md").read_text()
+    examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
+    assert [e["type"].split(".")[0] for e in examples] == ["connection", "delivery"]
+    for example in examples:
+        validate("ConnectionEvent" if example["type"].startswith("connection.") else "DeliveryEvent", example)
+
+
+def test_the_contract_names_the_registrys_facts():
+    """The connection object's names are the ones the registry stores (RegistrySchema.Facts and .Organization)."""
+    from support.registry_schema import constants
+    schema = constants()
+    schemas = _document()["components"]["schemas"]
+    connection = schemas["Connection"]["properties"]
+    prefixes = {schema["Facts"][k] for k in ("CUR_PREFIX", "CARBON_PREFIX", "FOCUS_PREFIX")}
+    assert set(connection["prefixes"]["properties"]) == prefixes
+    values = {schema["Facts"][k] for k in ("CUR1", "CUR2")}
+    assert set(schema["Facts"].values()) - prefixes - values <= set(connection)
+    assert set(schemas["Organization"]["properties"]) == set(schema["Organization"].values())
