@@ -1,5 +1,7 @@
 package dev.costlink.registry;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -46,6 +48,9 @@ final class EventShape {
         }
         if (!(e.get("occurredAt") instanceof String)) {
             return "occurredAt is required";
+        }
+        if (occurredAtMillis(e) == null) {
+            return "occurredAt must be an ISO-8601 UTC time (2026-11-22T09:00:00.123Z)";
         }
         return CONNECTION_TYPES.contains(t) ? connectionProblem(e, account) : deliveryProblem(e);
     }
@@ -96,6 +101,18 @@ final class EventShape {
             return "delivery.format must be parquet, csv-gzip or csv-zip when present";
         }
         return null;
+    }
+
+    /** The event's occurredAt in epoch milliseconds, or null when it is not an ISO-8601 UTC time. */
+    static Long occurredAtMillis(Map<String, Object> e) {
+        if (!(e.get("occurredAt") instanceof String text) || !text.endsWith("Z")) {
+            return null;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException notATime) {
+            return null;
+        }
     }
 
     /** The delivery field naming its export: {@code reportName} for a CUR 1.0 report, else {@code exportName}. */

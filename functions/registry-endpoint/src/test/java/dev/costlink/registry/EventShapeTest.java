@@ -142,4 +142,15 @@ class EventShapeTest {
         delivery(e).put("format", "csv");
         assertEquals("delivery.format must be parquet, csv-gzip or csv-zip when present", EventShape.problem(e, KEY));
     }
+
+    @Test
+    void occurredAtIsAnIsoUtcTime() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        assertEquals(Long.valueOf(1_795_338_000_000L), EventShape.occurredAtMillis(e));
+        for (String bad : new String[] {"yesterday", "2026-11-22T09:00:00", "2026-11-22T09:00:00+01:00", ""}) {
+            e.put("occurredAt", bad);
+            assertEquals("occurredAt must be an ISO-8601 UTC time (2026-11-22T09:00:00.123Z)",
+                    EventShape.problem(e, KEY), bad);
+        }
+    }
 }
