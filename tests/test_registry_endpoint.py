@@ -552,7 +552,13 @@ def test_only_post_and_the_answer_says_so(registry, tenant, method):
 
 def test_the_events_file_is_a_function_url_request(registry):
     runner = registry[1]
-    reply = runner.invoke(json.loads((ROOT / "events" / "registry-connection-created.json").read_text())).json()
+    event = json.loads((ROOT / "events" / "registry-connection-created.json").read_text())
+    validate_contract("ConnectionEvent", json.loads(event["body"]))
+    secret = json.loads((ROOT / "events" / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
+    headers = event["headers"]
+    assert headers["costlink-signature"] == "v1=" + hmac.new(
+        secret.encode(), f"{headers['costlink-timestamp']}.".encode() + event["body"].encode(), hashlib.sha256).hexdigest()
+    reply = runner.invoke(event).json()
     # Its signature is genuine but from 2026-11-22T09:00Z, so today it is (rightly) a stale timestamp or unknown tenant.
     assert reply["statusCode"] in (401, 404)
     assert reply["headers"] == {"content-type": "application/json"}
