@@ -19,9 +19,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The connection callback custom resource. It always answers CloudFormation: the properties are read on this thread
  * before any I/O, the vendor call runs on a worker thread (beside the stack-status lookup of an Update and the
- * organisation lookup of a payer with the organisation option) while this
- * thread guards the deadline, and whatever happened - told, not told, timed out, failed, invalid - becomes an answer
- * through {@link AnswerPolicy}.
+ * organisation lookup of a payer with the organisation option) while this thread guards the deadline, and whatever
+ * happened - told, not told, timed out, failed, invalid - becomes an answer through {@link AnswerPolicy}.
  */
 public final class ConnectionCallbackHandler implements RequestStreamHandler {
     /** Time kept back from the work for the PUT to ResponseURL and its retries. */
