@@ -60,13 +60,8 @@ def test_a_payer_with_focus_and_an_organisation_is_valid():
     (("connection", "organization", "unexpected"), 1),
 ])
 def test_schema_rejects_bad_payer_facts(path, value):
-    body = copy.deepcopy(PAYER)
-    target = body
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
     with pytest.raises(ValidationError):
-        validate("ConnectionEvent", body)
+        validate("ConnectionEvent", changed(PAYER, path, value))
 
 
 def test_every_connection_event_names_its_connection_id():
@@ -84,13 +79,18 @@ def test_every_connection_event_names_its_connection_id():
     (("unexpected",), 1),
 ])
 def test_schema_rejects_what_the_contract_forbids(path, value):
-    body = copy.deepcopy(EXAMPLE)
+    with pytest.raises(ValidationError):
+        validate("ConnectionEvent", changed(EXAMPLE, path, value))
+
+
+def changed(event, path, value):
+    """A copy of `event` with the member at `path` set to `value`."""
+    body = copy.deepcopy(event)
     target = body
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
-    with pytest.raises(ValidationError):
-        validate("ConnectionEvent", body)
+    return body
 
 
 def _permission_set_names(join):
