@@ -25,6 +25,8 @@ EXTERNAL_ID = json.loads((EVENTS / "connection-create.json").read_text())["Resou
 ROLE_ARN = "arn:aws:iam::111122223333:role/CostLink-ReadAccess"
 CONNECTION_ID = "costlink-111122223333-" + hashlib.sha256(ROLE_ARN.encode()).hexdigest()[:16]
 BUCKET = "cfn-responses"
+QUEUE_URL = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"][
+    "DeliveryFailuresQueueUrl"]
 # Retry cases run with a 15 s function timeout instead of the template's 60 s, to keep the suite short; the budgets
 # scale with the remaining time, so the behaviour is the same.
 SHORT = 15
@@ -154,10 +156,11 @@ def test_create_reports_the_connection_and_succeeds(spec, responses, vendor):
         "externalIdSha256": hashlib.sha256(EXTERNAL_ID.encode()).hexdigest(),
         "accountId": "111122223333", "partition": "aws", "region": "us-east-1", "stackId": STACK_ID,
         "connection": {
-            "roleArn": ROLE_ARN, "accountType": "Root", "deploymentScenario": "NewBucketNewExport",
+            "roleArn": ROLE_ARN, "connectionId": CONNECTION_ID, "accountType": "Root",
+            "deploymentScenario": "NewBucketNewExport",
             "bucket": "acme-costlink-cur", "curVersion": "CUR2", "exportName": "CostLink-CUR-Export",
             "exportArn": DATA["ExportArn"], "carbonExportName": "CostLink-Carbon-Export",
-            "carbonExportArn": DATA["CarbonExportArn"],
+            "carbonExportArn": DATA["CarbonExportArn"], "deliveryFailuresQueueUrl": QUEUE_URL,
             "prefixes": {"cur": "reports/cur2", "carbon": "reports/carbon-footprint"},
             "permissionSets": ["core", "cur-bucket-read"]}}
 
@@ -171,7 +174,8 @@ def test_linked_account_omits_absent_facts(spec, responses, vendor):
                                          PermissionSets="core", BucketName="")
     run(spec, request, vendor=vendor, cfn=cfn)
     assert vendor.received[0].json()["connection"] == {
-        "roleArn": ROLE_ARN, "accountType": "Linked", "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}
+        "roleArn": ROLE_ARN, "connectionId": CONNECTION_ID, "accountType": "Linked",
+        "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}
     assert cfn.answer()["Status"] == "SUCCESS"
 
 
@@ -204,6 +208,56 @@ def test_delete_of_the_replaced_connection_reports_its_own_role(spec, responses,
     body = vendor.received[0].json()
     assert body["type"] == "connection.deleted" and body["connection"]["roleArn"] == ROLE_ARN
     assert vendor.received[0].signature_valid
+
+
+# ------------------------------------------------------------------------------------------------ the organisation
+@pytest.fixture
+def organisation(moto):
+    """An organisation in moto whose management account is the one the function's credentials name; removed after."""
+    organizations = moto.client("organizations")
+    created = False
+    try:
+        organizations.create_organization(FeatureSet="ALL")
+        created = True
+    except organizations.exceptions.AlreadyInOrganizationException:
+        pass
+    yield organizations.describe_organization()["Organization"]
+    if created:
+        organizations.delete_organization()
+
+
+def test_a_payer_reports_its_focus_export_and_its_organisation(spec, responses, vendor, organisation):
+    cfn = Cfn(responses)
+    request = event("connection-create-organization.json")
+    invocation, _ = run(spec, request, vendor=vendor, cfn=cfn)
+    assert not invocation.function_error, invocation.payload
+    assert cfn.answer()["Status"] == "SUCCESS" and cfn.answer()["Data"]["CallbackStatus"] == "DELIVERED"
+    connection = vendor.received[0].json()["connection"]
+    props = request["ResourceProperties"]
+    assert (connection["focusExportName"], connection["focusExportArn"], connection["prefixes"]["focus"]) == (
+        props["FocusExportName"], props["FocusExportArn"], "reports/focus")
+    assert connection["deliveryFailuresQueueUrl"] == QUEUE_URL and connection["connectionId"] == CONNECTION_ID
+    assert connection["organization"] == {
+        "organizationId": organisation["Id"], "managementAccountId": organisation["MasterAccountId"],
+        "deploymentAccount": "ManagementAccount", "stackSetId": props["MemberStackSetId"],
+        "targets": ["r-ab12", "ou-ab12-cdef3456"], "memberRoleName": "CostLink-MemberReadAccess",
+        "memberPermissionSets": ["core"]}
+
+
+def test_an_organisation_that_cannot_be_described_is_reported_without_its_ids(spec, responses, vendor):
+    # DescribeOrganization never answers: the event waits a bounded time, then goes without the two ids.
+    silent = SilentEndpoint()
+    try:
+        cfn = Cfn(responses)
+        invocation, logs = run(spec, event("connection-create-organization.json"), vendor=vendor, cfn=cfn,
+                               env={"AWS_ENDPOINT_URL": silent.url})
+        assert cfn.answer()["Data"]["CallbackStatus"] == "DELIVERED"
+        organization = vendor.received[0].json()["connection"]["organization"]
+        assert "organizationId" not in organization and "managementAccountId" not in organization
+        assert organization["targets"] == ["r-ab12", "ou-ab12-cdef3456"]
+        assert "the organisation is not described in time" in logs
+    finally:
+        silent.stop()
 
 
 # ------------------------------------------------------------------------------------------------ the fault matrix

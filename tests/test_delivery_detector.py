@@ -11,10 +11,12 @@ import pytest
 
 from conftest import ROOT, SHARED
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
-from costlink_tools.stand_in_vendor import Vendor
+from costlink_tools.metric_catalog import MetricCatalog
+from costlink_tools.stand_in_vendor import Answer, Vendor
 from support.contract import validate as validate_contract
 from support.deliveries import (CUR2_COLUMNS, Builder, OverwritingProxy, eventbridge_event, gzip_csv, parquet_bytes,
                                 s3_notification)
+from support.emf import emf_lines, emitted_metrics
 
 EVENTS = ROOT / "events"
 ENV = json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"]
@@ -63,7 +65,7 @@ def run(spec, moto, vendor, event, **env):
     with detector(spec, moto, vendor.url, **env) as runner:
         invocation = runner.invoke(event)
         logs = runner.logs()
-        lines = runner.json_logs()
+        lines = [line for line in runner.json_logs() if "_aws" not in line]   # log lines, not metrics
     assert EXTERNAL_ID not in logs
     for received in vendor.received:
         assert received.signature_valid
@@ -428,3 +430,52 @@ def test_never_downloads_a_data_file(spec, moto, vendor, build):
     assert d.total_bytes > 4 * 1_500_000
     assert checked["bytesRead"] < 4 * 65_536 + 100_000, checked
     assert only_event(vendor)["type"] == "delivery.completed"
+
+
+# ------------------------------------------------------------------------------------------------ metrics
+CATALOG = MetricCatalog.load()
+
+
+def declared(*names):
+    """What CloudWatch creates for these metrics: each with every dimension set metrics.json declares, nothing else."""
+    return {(CATALOG.namespace, name, dims) for name in names for dims in CATALOG.metric(name).dimension_sets}
+
+
+def metrics_of(spec, moto, vendor, events):
+    """The EMF documents (validated by tests/support/emf.py) and the log lines of one execution environment."""
+    with detector(spec, moto, vendor.url) as runner:
+        invocations = [runner.invoke(e) for e in events]
+        logs = runner.logs()
+        lines = [line for line in runner.json_logs() if "_aws" not in line]
+    return invocations, emf_lines(logs), lines
+
+
+def test_each_delivery_emits_the_declared_metrics(spec, moto, vendor, build, s3):
+    good, focus = build.cur2(files=2, rows=3), build.focus(files=1)
+    bad = build.cur2(export="Broken-Export", files=1)
+    s3.put_object(Bucket=BUCKET, Key=bad.data_keys[0], Body=b"not parquet at all")
+    _, documents, lines = metrics_of(spec, moto, vendor, [s3_notification(BUCKET, d.manifest_key)
+                                                          for d in (good, focus, bad)])
+    assert emitted_metrics(documents) == declared("DeliveriesCompleted", "DeliveriesInvalid", "DeliveryFilesValidated",
+                                                  "DeliveryBytesRead")
+    told = sorted((doc["Kind"], name, doc[name]) for doc in documents
+                  for name in ("DeliveriesCompleted", "DeliveriesInvalid") if name in doc)
+    assert told == [("CUR2", "DeliveriesCompleted", 1), ("CUR2", "DeliveriesInvalid", 1),
+                    ("FOCUS", "DeliveriesCompleted", 1)]
+    work = [(doc["DeliveryFilesValidated"], doc["DeliveryBytesRead"]) for doc in documents
+            if "DeliveryFilesValidated" in doc]
+    assert work == [(line["files"], line["bytesRead"]) for line in lines if line.get("message") == "delivery checked"]
+    assert [files for files, _ in work] == [2, 1, 1] and all(read > 0 for _, read in work)
+
+
+def test_a_delivery_the_vendor_did_not_take_counts_its_work_only(spec, moto, build):
+    refusing = Vendor(EXTERNAL_ID, default=Answer(400, '{"error":"no"}'))
+    try:
+        d = build.cur2(files=1)
+        [invocation], documents, _ = metrics_of(spec, moto, refusing, [s3_notification(BUCKET, d.manifest_key)])
+    finally:
+        refusing.stop()
+    assert invocation.function_error, "Lambda retries it, then parks it"
+    assert emitted_metrics(documents) == declared("DeliveryFilesValidated", "DeliveryBytesRead"), \
+        "counted as completed once told, so Lambda's retries do not count it twice"
+

@@ -39,7 +39,14 @@ public final class RegistrySchema {
         public static final String REGISTERED_AT = "registeredAt";
         public static final String UPDATED_AT = "updatedAt";
         public static final String REVOKED_AT = "revokedAt";
+        /** The last connection event recorded on the item (the registry's optimistic lock on its history). */
         public static final String LAST_EVENT_ID = "lastEventId";
+        /**
+         * The {@code occurredAt} (epoch milliseconds) of the newest connection event applied to the item: an older event
+         * arriving later is recorded as seen and changes nothing (a late created/updated never reactivates a deleted
+         * connection, a late deleted never revokes a re-created one).
+         */
+        public static final String LAST_OCCURRED_AT = "lastOccurredAt";
         public static final String HISTORY = "history";
         public static final String HEALTH_STATUS = "healthStatus";
         public static final String HEALTH_CHECKS = "healthChecks";

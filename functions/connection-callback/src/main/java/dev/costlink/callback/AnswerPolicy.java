@@ -46,17 +46,17 @@ final class AnswerPolicy {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("CallbackStatus", callbackStatus);
         data.put("ConnectionId", request.physicalResourceId());
-        ConnectionProperties p = request.properties();
-        if (p != null) {
+        if (request.properties() != null) {
+            ConnectionFacts facts = request.properties().facts();
             data.put("EventId", request.eventId());
-            data.put("RoleArn", p.roleArn());
-            put(data, "BucketName", p.bucket());
-            put(data, "CurVersion", p.curVersion());
-            put(data, "ExportName", p.exportName());
-            put(data, "ExportArn", p.exportArn());
-            put(data, "CarbonExportName", p.carbonExportName());
-            put(data, "CarbonExportArn", p.carbonExportArn());
-            data.put("PermissionSets", String.join(",", p.permissionSets()));
+            data.put("RoleArn", facts.roleArn());
+            put(data, "BucketName", facts.billing().bucket());
+            put(data, "CurVersion", facts.billing().curVersion());
+            put(data, "ExportName", facts.billing().cur().name());
+            put(data, "ExportArn", facts.billing().cur().arn());
+            put(data, "CarbonExportName", facts.billing().carbon().name());
+            put(data, "CarbonExportArn", facts.billing().carbon().arn());
+            data.put("PermissionSets", String.join(",", facts.permissionSets()));
         }
         return CfnResponse.success(request.physicalResourceId(), data);
     }

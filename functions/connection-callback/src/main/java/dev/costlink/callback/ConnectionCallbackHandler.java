@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The connection callback custom resource. It always answers CloudFormation: the properties are read on this thread
- * before any I/O, the vendor call runs on a worker thread (beside the stack-status lookup of an Update) while this
- * thread guards the deadline, and whatever happened - told, not told, timed out, failed, invalid - becomes an answer
- * through {@link AnswerPolicy}.
+ * before any I/O, the vendor call runs on a worker thread (beside the stack-status lookup of an Update and the
+ * organisation lookup of a payer with the organisation option) while this thread guards the deadline, and whatever
+ * happened - told, not told, timed out, failed, invalid - becomes an answer through {@link AnswerPolicy}.
  */
 public final class ConnectionCallbackHandler implements RequestStreamHandler {
     /** Time kept back from the work for the PUT to ResponseURL and its retries. */
@@ -40,16 +40,19 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
 
     private final ConnectionReporter reporter;
     private final StackStatus stackStatus;
+    private final OrganizationDirectory organizations;
     private final ResponseSender sender;
 
     public ConnectionCallbackHandler() {
         this(new ConnectionReporter(new VendorClient("CostLink-ConnectionCallback/1"), Clock.systemUTC(), LOG),
-                new CloudFormationStackStatus(), new ResponseSender());
+                new CloudFormationStackStatus(), new AwsOrganizationDirectory(), new ResponseSender());
     }
 
-    ConnectionCallbackHandler(ConnectionReporter reporter, StackStatus stackStatus, ResponseSender sender) {
+    ConnectionCallbackHandler(ConnectionReporter reporter, StackStatus stackStatus, OrganizationDirectory organizations,
+                              ResponseSender sender) {
         this.reporter = reporter;
         this.stackStatus = stackStatus;
+        this.organizations = organizations;
         this.sender = sender;
     }
 
@@ -89,16 +92,17 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
         ConnectionRequest request = ConnectionRequest.read(cfn);
         RollbackCheck rollback = cfn.requestType().equals("Update")
                 ? RollbackCheck.start(stackStatus, cfn.stackId(), WORKERS) : RollbackCheck.NOT_AN_UPDATE;
-        Outcome outcome = work(request, guard);
+        OrganizationLookup organization = OrganizationLookup.startFor(request, organizations, WORKERS);
+        Outcome outcome = work(request, organization, guard);
         return AnswerPolicy.answer(request, outcome,
                 () -> rollback.rollingBackOrUnknown(guard.capped(MAX_ROLLBACK_WAIT_MILLIS), LOG));
     }
 
     /** The vendor call under the guard: a hang or a Throwable becomes "not told", never a missing answer. */
-    private Outcome work(ConnectionRequest request, Deadline guard) {
+    private Outcome work(ConnectionRequest request, OrganizationLookup organization, Deadline guard) {
         Deadline workDeadline = Deadline.in(guard.remainingMillis() - GUARD_MARGIN_MILLIS);
         CompletableFuture<Outcome> task = CompletableFuture.supplyAsync(
-                () -> reporter.handle(request, workDeadline, DELETE_BUDGET_MILLIS), WORKERS);
+                () -> reporter.handle(request, organization, workDeadline, DELETE_BUDGET_MILLIS), WORKERS);
         try {
             return task.get(guard.remainingMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -12,6 +12,9 @@ import java.time.Clock;
  * makes one best-effort notice. It only says what happened; {@link AnswerPolicy} decides what CloudFormation hears.
  */
 public final class ConnectionReporter {
+    /** The longest the event of an organisation's Create or Update waits for DescribeOrganization. */
+    static final long MAX_ORGANIZATION_WAIT_MILLIS = 3_000;
+
     private final VendorClient vendor;
     private final Clock clock;
     private final JsonLog log;
@@ -22,8 +25,12 @@ public final class ConnectionReporter {
         this.log = log;
     }
 
-    /** {@code workDeadline} bounds Create/Update retries; {@code deleteBudgetMillis} bounds the Delete notice. */
-    Outcome handle(ConnectionRequest request, Deadline workDeadline, long deleteBudgetMillis) {
+    /**
+     * {@code workDeadline} bounds Create/Update retries; {@code deleteBudgetMillis} bounds the Delete notice. A Create
+     * or Update of an organisation waits for {@code organization} at most {@link #MAX_ORGANIZATION_WAIT_MILLIS}.
+     */
+    Outcome handle(ConnectionRequest request, OrganizationLookup organization, Deadline workDeadline,
+                   long deleteBudgetMillis) {
         if (request.type().equals("Delete")) {
             return notifyDeleted(request, workDeadline.capped(deleteBudgetMillis));
         }
@@ -34,7 +41,8 @@ public final class ConnectionReporter {
         String connectionId = request.physicalResourceId();
         String eventType = request.type().equals("Update") && connectionId.equals(cfn.physicalResourceId())
                 ? ConnectionEvent.UPDATED : ConnectionEvent.CREATED;
-        VendorOutcome outcome = post(request, eventType, workDeadline, true);
+        OrganizationIdentity identity = organization.identity(workDeadline.capped(MAX_ORGANIZATION_WAIT_MILLIS), log);
+        VendorOutcome outcome = post(request, eventType, identity, workDeadline, true);
         log.info("vendor callback finished", "event", eventType, "eventId", request.eventId(),
                 "connectionId", connectionId, "vendor", CallbackUrl.redacted(request.properties().callbackUrl()),
                 "outcome", outcome.kind().name(), "httpStatus", outcome.status(), "attempts", outcome.attempts());
@@ -52,17 +60,18 @@ public final class ConnectionReporter {
             log.warn("delete notice not sent; the stack deletes anyway", "problem", request.problem());
             return Outcome.invalid(request.problem());
         }
-        VendorOutcome outcome = post(request, ConnectionEvent.DELETED, deadline, false);
+        // The registry revokes with the facts it holds: a notice needs no organisation lookup.
+        VendorOutcome outcome = post(request, ConnectionEvent.DELETED, null, deadline, false);
         log.info("vendor delete notice finished", "eventId", request.eventId(),
                 "connectionId", request.physicalResourceId(), "outcome", outcome.kind().name(),
                 "httpStatus", outcome.status());
         return outcome.delivered() ? Outcome.told() : Outcome.notTold(outcome.describe());
     }
 
-    private VendorOutcome post(ConnectionRequest request, String eventType, Deadline deadline, boolean retry) {
+    private VendorOutcome post(ConnectionRequest request, String eventType, OrganizationIdentity identity,
+                               Deadline deadline, boolean retry) {
         ConnectionProperties props = request.properties();
-        byte[] body = ConnectionEvent.body(eventType, request.eventId(), clock.instant(), props, request.stack(),
-                request.request().stackId());
+        byte[] body = ConnectionEvent.body(eventType, clock.instant(), request, identity);
         return vendor.post(props.callbackUrl(), props.externalId(), request.eventId(), body, deadline, retry);
     }
 }

@@ -85,10 +85,15 @@ final class ConnectionRequest {
      */
     String physicalResourceId() {
         if (valid() && !type().equals("Delete")) {
-            return Identifiers.connectionId(stack.accountId(), properties.roleArn());
+            return connectionId();
         }
         return request.physicalResourceId() != null ? request.physicalResourceId()
                 : Identifiers.unreportedId(request.stackId(), request.logicalResourceId());
+    }
+
+    /** The id of the connection the properties describe, whatever the request type; the request must be valid. */
+    String connectionId() {
+        return Identifiers.connectionId(stack.accountId(), properties.facts().roleArn());
     }
 
     String eventId() {

@@ -12,11 +12,16 @@ import java.util.Set;
 final class PermissionSets {
     static final List<String> KNOWN = List.of(
             "core", "cur-bucket-read", "ec2-start-stop", "commitment-purchase", "tag-management", "automation");
+    /** A member role of an organisation never reads the billing bucket (it is in another account). */
+    static final List<String> MEMBER_KNOWN = KNOWN.stream().filter(s -> !s.equals("cur-bucket-read")).toList();
 
     private PermissionSets() {}
 
-    /** The names in order, without blanks or repeats; an unknown name is refused by its position, never quoted. */
-    static List<String> parse(Object value) {
+    /**
+     * The names in order, without blanks or repeats; a name not in {@code known} is refused by its position in the
+     * property {@code property}, never quoted.
+     */
+    static List<String> parse(String property, Object value, List<String> known) {
         if (value == null) {
             return List.of();
         }
@@ -26,22 +31,22 @@ final class PermissionSets {
         } else if (value instanceof List<?> list) {
             items = list;
         } else {
-            throw new IllegalArgumentException("PermissionSets must be a list of names or a comma-separated string");
+            throw new IllegalArgumentException(property + " must be a list of names or a comma-separated string");
         }
         Set<String> names = new LinkedHashSet<>();
         int position = 0;
         for (Object item : items) {
             position++;
             if (!(item instanceof String name)) {
-                throw new IllegalArgumentException("PermissionSets item " + position + " is not a string");
+                throw new IllegalArgumentException(property + " item " + position + " is not a string");
             }
             String trimmed = name.trim();
             if (trimmed.isEmpty()) {
                 continue;
             }
-            if (!KNOWN.contains(trimmed)) {
-                throw new IllegalArgumentException("PermissionSets item " + position
-                        + " is not a known permission set (known: " + String.join(", ", KNOWN) + ")");
+            if (!known.contains(trimmed)) {
+                throw new IllegalArgumentException(property + " item " + position
+                        + " is not a known permission set (known: " + String.join(", ", known) + ")");
             }
             names.add(trimmed);
         }

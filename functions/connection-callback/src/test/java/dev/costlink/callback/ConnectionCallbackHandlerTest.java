@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class ConnectionCallbackHandlerTest {
 
     private HttpServer server;
     private final List<Map<String, Object>> answers = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Object>> accepted = new CopyOnWriteArrayList<>();
     private final List<Integer> remainingAtAnswer = new CopyOnWriteArrayList<>();
     private volatile FakeContext context;
     private volatile CountDownLatch vendorWaitsFor = new CountDownLatch(0);
@@ -63,6 +65,11 @@ class ConnectionCallbackHandlerTest {
             byte[] body = "no".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(400, body.length);
             exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.createContext("/accepting", exchange -> {
+            accepted.add(Json.parseObject(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -92,8 +99,13 @@ class ConnectionCallbackHandlerTest {
     }
 
     private Map<String, Object> run(byte[] event, StackStatus status, Clock clock, long millis) throws Exception {
+        return run(event, status, NO_ORGANIZATION, clock, millis);
+    }
+
+    private Map<String, Object> run(byte[] event, StackStatus status, OrganizationDirectory organizations, Clock clock,
+                                    long millis) throws Exception {
         ConnectionCallbackHandler handler = new ConnectionCallbackHandler(new ConnectionReporter(
-                new VendorClient("test"), clock, new JsonLog("test")), status, new ResponseSender());
+                new VendorClient("test"), clock, new JsonLog("test")), status, organizations, new ResponseSender());
         context = new FakeContext(millis);
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
         assertEquals(1, answers.size());
@@ -131,6 +143,9 @@ class ConnectionCallbackHandlerTest {
         };
     }
 
+    private static final OrganizationDirectory NO_ORGANIZATION = () -> {
+        throw new IllegalStateException("no organisation");
+    };
     private static final StackStatus ROLLING_BACK = stackId -> true;
     private static final StackStatus NOT_ROLLING_BACK = stackId -> false;
     private static final StackStatus NEVER_ANSWERS = stackId -> {
@@ -249,6 +264,79 @@ class ConnectionCallbackHandlerTest {
         AtomicBoolean asked = new AtomicBoolean();
         run(event("Create", "FailStack"), stackId -> asked.getAndSet(true), Clock.systemUTC(), 10_000);
         assertFalse(asked.get());
+    }
+
+    // ------------------------------------------------------------------------------------------ the organisation
+    /** A payer's Create with the organisation option, told to a vendor that accepts it. */
+    private byte[] organisationEvent(String type) {
+        Map<String, Object> event = Json.parseObject(event(type, "FailStack"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> props = (Map<String, Object>) event.get("ResourceProperties");
+        props.putAll(ConnectionPropertiesTest.organisation());
+        props.put("RoleArn", ROLE);
+        props.put("CallbackUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/accepting");
+        return Json.write(event);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> reportedOrganisation() {
+        assertEquals(1, accepted.size());
+        return (Map<String, Object>) ((Map<String, Object>) accepted.get(0).get("connection")).get("organization");
+    }
+
+    @Test
+    void theOrganisationIsDescribedAndReported() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        OrganizationDirectory directory = () -> {
+            asked.incrementAndGet();
+            return new OrganizationIdentity("o-a1b2c3d4e5", "999988887777");
+        };
+        Map<String, Object> answer = run(organisationEvent("Create"), NOT_ROLLING_BACK, directory, Clock.systemUTC(),
+                10_000);
+        assertEquals("DELIVERED", callbackStatus(answer));
+        assertEquals("o-a1b2c3d4e5", reportedOrganisation().get("organizationId"));
+        assertEquals("999988887777", reportedOrganisation().get("managementAccountId"));
+        assertEquals(List.of("r-ab12", "ou-ab12-cdef3456"), reportedOrganisation().get("targets"));
+        assertEquals(1, asked.get());
+    }
+
+    @Test
+    void anOrganisationLookupThatNeverAnswersIsReportedWithoutItsIdsInTime() throws Exception {
+        OrganizationDirectory never = () -> {
+            try {
+                Thread.sleep(120_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new OrganizationIdentity("o-a1b2c3d4e5", "999988887777");
+        };
+        Map<String, Object> answer = run(organisationEvent("Update"), NOT_ROLLING_BACK, never, Clock.systemUTC(),
+                20_000);
+        assertEquals("DELIVERED", callbackStatus(answer));
+        assertFalse(reportedOrganisation().containsKey("organizationId"));
+        assertFalse(reportedOrganisation().containsKey("managementAccountId"));
+        assertEquals("DelegatedAdministrator", reportedOrganisation().get("deploymentAccount"));
+    }
+
+    @Test
+    void aFailedOrganisationLookupIsReportedWithoutItsIds() throws Exception {
+        Map<String, Object> answer = run(organisationEvent("Create"), NOT_ROLLING_BACK, NO_ORGANIZATION,
+                Clock.systemUTC(), 10_000);
+        assertEquals("DELIVERED", callbackStatus(answer));
+        assertFalse(reportedOrganisation().containsKey("organizationId"));
+    }
+
+    @Test
+    void aDeleteAndAStackWithoutAnOrganisationNeverAsk() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        OrganizationDirectory counting = () -> {
+            asked.incrementAndGet();
+            return new OrganizationIdentity("o-a1b2c3d4e5", "999988887777");
+        };
+        run(organisationEvent("Delete"), NOT_ROLLING_BACK, counting, Clock.systemUTC(), 10_000);
+        answers.clear();
+        run(event("Create", "FailStack"), NOT_ROLLING_BACK, counting, Clock.systemUTC(), 10_000);
+        assertEquals(0, asked.get());
     }
 
     // ------------------------------------------------------------------------------------------ invalid properties

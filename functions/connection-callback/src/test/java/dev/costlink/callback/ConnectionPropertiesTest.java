@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.costlink.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +23,10 @@ class ConnectionPropertiesTest {
         return p;
     }
 
+    private static List<String> sets(Map<String, Object> p) {
+        return ConnectionProperties.from(p).facts().permissionSets();
+    }
+
     private static String refusal(Map<String, Object> p) {
         return assertThrows(IllegalArgumentException.class, () -> ConnectionProperties.from(p)).getMessage();
     }
@@ -31,16 +34,14 @@ class ConnectionPropertiesTest {
     @Test
     void permissionSetsComeAsAStringOrAList() {
         assertEquals(List.of("core", "cur-bucket-read"),
-                ConnectionProperties.from(with("PermissionSets", "core, cur-bucket-read")).permissionSets());
-        assertEquals(List.of("core", "cur-bucket-read"),
-                ConnectionProperties.from(with("PermissionSets", List.of("core", "cur-bucket-read"))).permissionSets());
+                sets(with("PermissionSets", "core, cur-bucket-read")));
+        assertEquals(List.of("core", "cur-bucket-read"), sets(with("PermissionSets", List.of("core", "cur-bucket-read"))));
         assertEquals(List.of("core", "tag-management"),
-                ConnectionProperties.from(with("PermissionSets", List.of("core", " tag-management", "core", "")))
-                        .permissionSets(), "trimmed, blanks and repeats dropped");
-        assertEquals(List.of(), ConnectionProperties.from(with("PermissionSets", "")).permissionSets());
-        assertEquals(List.of(), ConnectionProperties.from(valid()).permissionSets());
-        assertEquals(PermissionSets.KNOWN, ConnectionProperties.from(with("PermissionSets", PermissionSets.KNOWN))
-                .permissionSets());
+                sets(with("PermissionSets", List.of("core", " tag-management", "core", ""))),
+                "trimmed, blanks and repeats dropped");
+        assertEquals(List.of(), sets(with("PermissionSets", "")));
+        assertEquals(List.of(), sets(valid()));
+        assertEquals(PermissionSets.KNOWN, sets(with("PermissionSets", PermissionSets.KNOWN)));
     }
 
     @Test
@@ -51,8 +52,7 @@ class ConnectionPropertiesTest {
                 + "\"arn:aws:iam::111122223333:role/R\",\"PermissionSets\":[\"core\",\"cur-bucket-read\"]}}";
         CustomResourceRequest request = CustomResourceRequest.parse(event.getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of("core", "cur-bucket-read"), request.properties().get("PermissionSets"));
-        assertEquals(List.of("core", "cur-bucket-read"),
-                ConnectionProperties.from(request.properties()).permissionSets());
+        assertEquals(List.of("core", "cur-bucket-read"), sets(new HashMap<>(request.properties())));
     }
 
     @Test
@@ -101,19 +101,102 @@ class ConnectionPropertiesTest {
     @Test
     void blankFactsAreAbsentAndTheFailureModeDefaultsToFailStack() {
         ConnectionProperties p = ConnectionProperties.from(with("BucketName", " "));
-        assertNull(p.bucket());
+        assertNull(p.facts().billing().bucket());
         assertEquals(ConnectionProperties.FailureMode.FAIL_STACK, p.failureMode());
         assertEquals(ConnectionProperties.FailureMode.COMPLETE_WITH_WARNING,
                 ConnectionProperties.from(with("FailureMode", "CompleteWithWarning")).failureMode());
     }
 
+    // ------------------------------------------------------------------------------------------ FOCUS, the queue
     @Test
-    void anEventOfEveryKnownSetValidates() {
-        byte[] body = ConnectionEvent.body(ConnectionEvent.CREATED, "evt_" + "a".repeat(40), java.time.Instant.EPOCH,
-                ConnectionProperties.from(with("PermissionSets", PermissionSets.KNOWN)),
-                StackArn.parse("arn:aws:cloudformation:us-east-1:111122223333:stack/s/1"), "arn:aws:cloudformation:x");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> connection = (Map<String, Object>) Json.parseObject(body).get("connection");
-        assertEquals(PermissionSets.KNOWN, connection.get("permissionSets"));
+    void focusFactsAndTheFailureQueueAreRead() {
+        Map<String, Object> p = valid();
+        p.put("FocusExportName", "CostLink-FOCUS-Export");
+        p.put("FocusExportArn", "arn:aws:bcm-data-exports:us-east-1:111122223333:export/CostLink-FOCUS-Export-1");
+        p.put("FocusPrefix", "reports/focus");
+        p.put("DeliveryFailuresQueueUrl", QUEUE_URL);
+        ConnectionFacts.Billing billing = ConnectionProperties.from(p).facts().billing();
+        assertEquals(new ConnectionFacts.Export("CostLink-FOCUS-Export",
+                "arn:aws:bcm-data-exports:us-east-1:111122223333:export/CostLink-FOCUS-Export-1", "reports/focus"),
+                billing.focus());
+        assertEquals(QUEUE_URL, billing.deliveryFailuresQueueUrl());
+        assertEquals("FocusExportArn is not a BCM Data Exports ARN",
+                refusal(with("FocusExportArn", "arn:aws:cur:us-east-1:111122223333:definition/x")));
+        for (String url : new String[] {"http://sqs.us-east-1.amazonaws.com/111122223333/q",
+                QUEUE_URL + "/more", "https://sqs.us-east-1.amazonaws.com/1111/q"}) {
+            assertEquals("DeliveryFailuresQueueUrl is not an SQS queue URL", refusal(with("DeliveryFailuresQueueUrl", url)));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ the organisation
+    static final String QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/111122223333/CostLink-DeliveryFailures-1A2B";
+
+    static Map<String, Object> organisation() {
+        Map<String, Object> p = valid();
+        p.put("AccountType", "Root");
+        p.put("OrganizationTargets", "r-ab12,ou-ab12-cdef3456");
+        p.put("OrganizationDeploymentAccount", "DelegatedAdministrator");
+        p.put("MemberStackSetId", "CostLink-MemberRoles:5d5a5d3c-1111-2222-3333-444455556666");
+        p.put("MemberRoleName", "CostLink-MemberReadAccess");
+        p.put("MemberPermissionSets", "core,tag-management");
+        return p;
+    }
+
+    @Test
+    void theOrganisationOptionIsRead() {
+        assertEquals(new OrganizationFacts("DelegatedAdministrator",
+                "CostLink-MemberRoles:5d5a5d3c-1111-2222-3333-444455556666", List.of("r-ab12", "ou-ab12-cdef3456"),
+                "CostLink-MemberReadAccess", List.of("core", "tag-management")),
+                ConnectionProperties.from(organisation()).facts().organization());
+        Map<String, Object> listed = organisation();
+        listed.put("MemberPermissionSets", List.of("core"));
+        listed.put("OrganizationTargets", "r-ab12, r-ab12,");
+        OrganizationFacts o = ConnectionProperties.from(listed).facts().organization();
+        assertEquals(List.of("core"), o.memberPermissionSets());
+        assertEquals(List.of("r-ab12"), o.targets(), "trimmed, blanks and repeats dropped");
+        assertNull(ConnectionProperties.from(valid()).facts().organization(), "off without OrganizationTargets");
+    }
+
+    @Test
+    void anOrganisationNeedsEveryDetail() {
+        Map<String, Object> p = organisation();
+        p.remove("MemberStackSetId");
+        p.remove("MemberPermissionSets");
+        p.put("MemberRoleName", " ");
+        assertEquals("ResourceProperties is missing MemberStackSetId, MemberRoleName, MemberPermissionSets", refusal(p));
+    }
+
+    @Test
+    void organisationDetailsWithoutTargetsAreATemplateError() {
+        Map<String, Object> p = organisation();
+        p.remove("OrganizationTargets");
+        assertEquals("OrganizationDeploymentAccount is given without OrganizationTargets; MemberStackSetId is given "
+                + "without OrganizationTargets; MemberRoleName is given without OrganizationTargets; "
+                + "MemberPermissionSets is given without OrganizationTargets", refusal(p));
+    }
+
+    @Test
+    void organisationValuesTheContractForbidsAreRefusedByName() {
+        Map<String, Object> p = organisation();
+        p.put("OrganizationTargets", "r-ab12,ou-Secret-Looking");
+        String message = refusal(p);
+        assertEquals("OrganizationTargets item 2 is not an OU id (ou-...) or a root id (r-...)", message);
+        assertEquals("OrganizationTargets names no OU or root id", refusal(organisationWith("OrganizationTargets", ",")));
+        assertEquals("OrganizationDeploymentAccount must be one of ManagementAccount, DelegatedAdministrator",
+                refusal(organisationWith("OrganizationDeploymentAccount", "Anywhere")));
+        assertEquals("MemberRoleName is not an IAM role name", refusal(organisationWith("MemberRoleName", "a/b")));
+        assertEquals("MemberPermissionSets item 2 is not a known permission set (known: core, ec2-start-stop, "
+                + "commitment-purchase, tag-management, automation)",
+                refusal(organisationWith("MemberPermissionSets", "core,cur-bucket-read")), "a member never reads the bucket");
+        assertEquals("MemberPermissionSets names no permission set", refusal(organisationWith("MemberPermissionSets", List.of())));
+        assertEquals("OrganizationTargets is for a Root account's stack, not a Linked account's",
+                refusal(organisationWith("AccountType", "Linked")));
+        assertEquals("MemberStackSetId must be a string", refusal(organisationWith("MemberStackSetId", 7)));
+    }
+
+    private static Map<String, Object> organisationWith(String key, Object value) {
+        Map<String, Object> p = organisation();
+        p.put(key, value);
+        return p;
     }
 }

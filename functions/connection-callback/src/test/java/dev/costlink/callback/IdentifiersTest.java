@@ -15,6 +15,8 @@ class IdentifiersTest {
         assertNotEquals(a, Identifiers.connectionId("111122223333", "arn:aws:iam::111122223333:role/B"));
         assertTrue(Identifiers.isReportedConnection(a));
         assertTrue(a.length() < 1024);
+        assertEquals(dev.costlink.common.ConnectionIds.of("111122223333", "arn:aws:iam::111122223333:role/A"), a,
+                "one computation: the id the vendor's health events name");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.costlink.common.CallbackUrl;
 import dev.costlink.common.Deadline;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
+import dev.costlink.common.Metrics;
 import dev.costlink.common.VendorClient;
 import dev.costlink.common.VendorOutcome;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.Map;
  */
 public final class DeliveryDetectorHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("delivery-detector");
+    private static final Metrics METRICS = new Metrics(LOG);
     private static final long VENDOR_RESERVE_MILLIS = 3_000;
 
     private final Map<String, String> env;
@@ -72,6 +74,7 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
             }
             S3ObjectStore store = new S3ObjectStore();
             DeliveryReport report = new DeliveryValidator(store, cfg.concurrency()).validate(ref.get());
+            countWork(report, store.bytesRead());
             if (report.outcome() == DeliveryReport.Outcome.CHANGED) {
                 LOG.warn("delivery changed during validation: not reported; the refresh replacing it writes its "
                         + "manifest again, which brings the delivery back", "kind", report.ref().kind().name(),
@@ -99,7 +102,9 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
             line.put("manifestKey", ref.get().manifestKey());
             line.put("vendor", outcome.kind().name());
             summary.add(line);
-            if (!outcome.delivered()) {
+            if (outcome.delivered()) {
+                countTold(report);
+            } else {
                 undelivered.add(ref.get().manifestKey() + ": " + outcome.describe());
             }
         }
@@ -112,6 +117,29 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
         result.put("deliveries", summary);
         result.put("ignored", ignored);
         output.write(Json.write(result));
+    }
+
+    /** Every validation's work, told or not (metrics.json: DeliveryFilesValidated, DeliveryBytesRead). */
+    private static void countWork(DeliveryReport report, long bytesRead) {
+        emit(Map.of(), Map.of("DeliveryFilesValidated", report.fileCount(), "DeliveryBytesRead", bytesRead));
+    }
+
+    /**
+     * A delivery the vendor took, by kind: counted once told, so Lambda's retries of an invocation the vendor missed
+     * do not count it again (a parked one counts when it is replayed).
+     */
+    private static void countTold(DeliveryReport report) {
+        emit(Map.of("Kind", report.ref().kind().name()),
+                Map.of(report.valid() ? "DeliveriesCompleted" : "DeliveriesInvalid", 1));
+    }
+
+    private static void emit(Map<String, String> dimensions, Map<String, ? extends Number> values) {
+        try {
+            METRICS.emit(dimensions, values);
+        } catch (RuntimeException e) {
+            // A metric never changes what happens to a delivery.
+            LOG.error("metric not emitted", "error", e.getClass().getSimpleName());
+        }
     }
 
     private DetectorConfig config() {
