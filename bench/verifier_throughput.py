@@ -1,7 +1,9 @@
 """Connections verified per second by the verifier worker against the local emulator (moto with IAM auth on, the BCM
 Data Exports emulator), for N connections: one worker taking the SQS batches one after another (sequential), against
 W workers taking them at once (concurrent), side by side in this one script. Each worker is the built function under
-the Lambda Runtime Interface Emulator, warm (its first, cold batch is not timed).
+the Lambda Runtime Interface Emulator, warm (its first, cold batch is not timed). Each pass is one scheduled run (a
+message of a run already recorded is skipped): an untimed first run publishes every connection's first status, then
+the timed runs, an hour apart each, verify and record the steady state (status unchanged, nothing published).
 
 usage: python bench/verifier_throughput.py [--connections 1000] [--workers 4]
 """
@@ -12,7 +14,7 @@ import json
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +25,10 @@ from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner  # noqa: E40
 from test_verifier import VENDOR_BUILD, World  # noqa: E402
 
 
-def batches(connections, size=10):
-    as_of = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def batches(connections, as_of, size=10):
+    """The scheduler's messages for one run as of `as_of`: each pass is a new run (the worker does nothing for a
+    message whose run it has already recorded)."""
+    as_of = as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
     for i in range(0, len(connections), size):
         yield {"Records": [{"messageId": f"m{i + j}", "receiptHandle": "r", "eventSource": "aws:sqs",
                             "body": json.dumps({"tenant": c["tenant"], "connection": c["connection"], "asOf": as_of})}
@@ -63,12 +67,10 @@ def main() -> int:
         setup = time.monotonic() - t0
         runners = [LambdaRunner(spec, code_dir=VENDOR_BUILD / "VerifierWorkerFunction", env=world.env()).start()
                    for _ in range(args.workers)]
-        warm = list(batches(connections[:10]))
-        for r in runners:
-            r.invoke(warm[0])
-        events = list(batches(connections))
-        sequential = run(runners[:1], events)
-        concurrent = run(runners, events)
+        now = datetime.now(timezone.utc)
+        run(runners, list(batches(connections, now)))
+        sequential = run(runners[:1], list(batches(connections, now + timedelta(hours=1))))
+        concurrent = run(runners, list(batches(connections, now + timedelta(hours=2))))
         out = {
             "connections": args.connections, "setup_seconds": round(setup, 1), "workers": args.workers,
             "sequential_seconds": round(sequential, 2),

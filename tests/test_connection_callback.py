@@ -3,7 +3,10 @@ ResponseURL is a real pre-signed S3 PUT URL on the local moto server; the vendor
 signatures. Each case asserts the exact answer CloudFormation reads back and that it came before the deadline."""
 import copy
 import hashlib
+import hmac
 import json
+import socket
+import socketserver
 import threading
 import time
 import uuid
@@ -15,13 +18,15 @@ import pytest
 from conftest import ROOT
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
 from support.contract import validate as validate_contract
-from costlink_tools.stand_in_vendor import Answer, Vendor
+from costlink_tools.stand_in_vendor import Answer, Received, Vendor
 
 EVENTS = ROOT / "events"
 EXTERNAL_ID = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
 ROLE_ARN = "arn:aws:iam::111122223333:role/CostLink-ReadAccess"
 CONNECTION_ID = "costlink-111122223333-" + hashlib.sha256(ROLE_ARN.encode()).hexdigest()[:16]
 BUCKET = "cfn-responses"
+QUEUE_URL = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"][
+    "DeliveryFailuresQueueUrl"]
 # Retry cases run with a 15 s function timeout instead of the template's 60 s, to keep the suite short; the budgets
 # scale with the remaining time, so the behaviour is the same.
 SHORT = 15
@@ -120,6 +125,7 @@ def event_id(stack_id, request_id, logical="ConnectionCallback"):
 
 
 STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/CostLink/5b5a3e10-8f2b-11ef-9d1a-0a1b2c3d4e5f"
+UNREPORTED = "costlink-unreported-" + hashlib.sha256(f"{STACK_ID}\nConnectionCallback".encode()).hexdigest()[:16]
 CREATE_EVENT_ID = event_id(STACK_ID, "7bfe1c4c-2b8a-4d7e-9f0a-1c2d3e4f5a6b")
 DATA = {
     "CallbackStatus": "DELIVERED", "ConnectionId": CONNECTION_ID, "EventId": CREATE_EVENT_ID, "RoleArn": ROLE_ARN,
@@ -150,10 +156,11 @@ def test_create_reports_the_connection_and_succeeds(spec, responses, vendor):
         "externalIdSha256": hashlib.sha256(EXTERNAL_ID.encode()).hexdigest(),
         "accountId": "111122223333", "partition": "aws", "region": "us-east-1", "stackId": STACK_ID,
         "connection": {
-            "roleArn": ROLE_ARN, "accountType": "Root", "deploymentScenario": "NewBucketNewExport",
+            "roleArn": ROLE_ARN, "connectionId": CONNECTION_ID, "accountType": "Root",
+            "deploymentScenario": "NewBucketNewExport",
             "bucket": "acme-costlink-cur", "curVersion": "CUR2", "exportName": "CostLink-CUR-Export",
             "exportArn": DATA["ExportArn"], "carbonExportName": "CostLink-Carbon-Export",
-            "carbonExportArn": DATA["CarbonExportArn"],
+            "carbonExportArn": DATA["CarbonExportArn"], "deliveryFailuresQueueUrl": QUEUE_URL,
             "prefixes": {"cur": "reports/cur2", "carbon": "reports/carbon-footprint"},
             "permissionSets": ["core", "cur-bucket-read"]}}
 
@@ -167,7 +174,8 @@ def test_linked_account_omits_absent_facts(spec, responses, vendor):
                                          PermissionSets="core", BucketName="")
     run(spec, request, vendor=vendor, cfn=cfn)
     assert vendor.received[0].json()["connection"] == {
-        "roleArn": ROLE_ARN, "accountType": "Linked", "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}
+        "roleArn": ROLE_ARN, "connectionId": CONNECTION_ID, "accountType": "Linked",
+        "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}
     assert cfn.answer()["Status"] == "SUCCESS"
 
 
@@ -200,6 +208,56 @@ def test_delete_of_the_replaced_connection_reports_its_own_role(spec, responses,
     body = vendor.received[0].json()
     assert body["type"] == "connection.deleted" and body["connection"]["roleArn"] == ROLE_ARN
     assert vendor.received[0].signature_valid
+
+
+# ------------------------------------------------------------------------------------------------ the organisation
+@pytest.fixture
+def organisation(moto):
+    """An organisation in moto whose management account is the one the function's credentials name; removed after."""
+    organizations = moto.client("organizations")
+    created = False
+    try:
+        organizations.create_organization(FeatureSet="ALL")
+        created = True
+    except organizations.exceptions.AlreadyInOrganizationException:
+        pass
+    yield organizations.describe_organization()["Organization"]
+    if created:
+        organizations.delete_organization()
+
+
+def test_a_payer_reports_its_focus_export_and_its_organisation(spec, responses, vendor, organisation):
+    cfn = Cfn(responses)
+    request = event("connection-create-organization.json")
+    invocation, _ = run(spec, request, vendor=vendor, cfn=cfn)
+    assert not invocation.function_error, invocation.payload
+    assert cfn.answer()["Status"] == "SUCCESS" and cfn.answer()["Data"]["CallbackStatus"] == "DELIVERED"
+    connection = vendor.received[0].json()["connection"]
+    props = request["ResourceProperties"]
+    assert (connection["focusExportName"], connection["focusExportArn"], connection["prefixes"]["focus"]) == (
+        props["FocusExportName"], props["FocusExportArn"], "reports/focus")
+    assert connection["deliveryFailuresQueueUrl"] == QUEUE_URL and connection["connectionId"] == CONNECTION_ID
+    assert connection["organization"] == {
+        "organizationId": organisation["Id"], "managementAccountId": organisation["MasterAccountId"],
+        "deploymentAccount": "ManagementAccount", "stackSetId": props["MemberStackSetId"],
+        "targets": ["r-ab12", "ou-ab12-cdef3456"], "memberRoleName": "CostLink-MemberReadAccess",
+        "memberPermissionSets": ["core"]}
+
+
+def test_an_organisation_that_cannot_be_described_is_reported_without_its_ids(spec, responses, vendor):
+    # DescribeOrganization never answers: the event waits a bounded time, then goes without the two ids.
+    silent = SilentEndpoint()
+    try:
+        cfn = Cfn(responses)
+        invocation, logs = run(spec, event("connection-create-organization.json"), vendor=vendor, cfn=cfn,
+                               env={"AWS_ENDPOINT_URL": silent.url})
+        assert cfn.answer()["Data"]["CallbackStatus"] == "DELIVERED"
+        organization = vendor.received[0].json()["connection"]["organization"]
+        assert "organizationId" not in organization and "managementAccountId" not in organization
+        assert organization["targets"] == ["r-ab12", "ou-ab12-cdef3456"]
+        assert "the organisation is not described in time" in logs
+    finally:
+        silent.stop()
 
 
 # ------------------------------------------------------------------------------------------------ the fault matrix
@@ -376,8 +434,7 @@ def test_unknown_request_type(spec, responses, vendor):
     cfn = Cfn(responses)
     run(spec, event("connection-create.json", RequestType="Replace"), vendor=vendor, cfn=cfn)
     unreported = "costlink-unreported-" + hashlib.sha256(f"{STACK_ID}\nConnectionCallback".encode()).hexdigest()[:16]
-    assert cfn.answer() == failed("Unsupported RequestType 'Replace': expected Create, Update or Delete",
-                                  physical=unreported)
+    assert cfn.answer() == failed("Unsupported RequestType: expected Create, Update or Delete", physical=unreported)
     assert vendor.received == []
 
 
@@ -487,6 +544,180 @@ def test_event_without_response_url_is_an_invocation_error(spec):
     assert "no ResponseURL" in invocation.json()["errorMessage"]
 
 
+# ------------------------------------------------------------------------------------------------ list-typed properties
+KNOWN_SETS = ["core", "cur-bucket-read", "ec2-start-stop", "commitment-purchase", "tag-management", "automation"]
+
+
+def test_permission_sets_as_a_json_list(spec, responses, vendor):
+    # `PermissionSets: [core, cur-bucket-read]` in a template reaches the function as a JSON array.
+    cfn = Cfn(responses)
+    run(spec, event("connection-create.json", prop_PermissionSets=["core", "cur-bucket-read"]), vendor=vendor, cfn=cfn)
+    assert cfn.answer() == success(DATA)
+    assert vendor.received[0].json()["connection"]["permissionSets"] == ["core", "cur-bucket-read"]
+
+
+def test_every_permission_set_the_contract_names_is_accepted(spec, responses, vendor):
+    from support.contract import _document
+    names = _document()["components"]["schemas"]["Connection"]["properties"]["permissionSets"]["items"]["enum"]
+    cfn = Cfn(responses)
+    run(spec, event("connection-create.json", prop_PermissionSets=names), vendor=vendor, cfn=cfn)
+    assert cfn.answer()["Data"]["PermissionSets"] == ",".join(names)
+    assert vendor.received[0].json()["connection"]["permissionSets"] == names
+
+
+@pytest.mark.parametrize("value", [["core", "root-access"], "core,root-access"])
+def test_an_unknown_permission_set_fails_naming_the_property(spec, responses, vendor, value):
+    cfn = Cfn(responses)
+    run(spec, event("connection-create.json", prop_PermissionSets=value), vendor=vendor, cfn=cfn)
+    assert cfn.answer() == failed(
+        "Invalid ResourceProperties: PermissionSets item 2 is not a known permission set (known: "
+        + ", ".join(KNOWN_SETS) + ")", physical=UNREPORTED)
+    assert vendor.received == []
+
+
+@pytest.mark.parametrize("key,value,reason", [
+    ("AccountType", {"Ref": "AccountType"}, "AccountType must be a string"),
+    ("BucketName", ["acme-costlink-cur"], "BucketName must be a string"),
+    ("ExportArn", 42, "ExportArn must be a string"),
+    ("FailureMode", True, "FailureMode must be a string"),
+    ("AccountType", "Master", "AccountType must be one of Root, Linked"),
+    ("CurVersion", "CUR3", "CurVersion must be one of CUR2, CUR1"),
+    ("RoleArn", "arn:aws:iam::111122223333:user/someone", "RoleArn is not an IAM role ARN"),
+])
+def test_property_values_the_contract_forbids_fail_by_name(spec, responses, vendor, key, value, reason):
+    cfn = Cfn(responses)
+    run(spec, event("connection-create.json", **{f"prop_{key}": value}), vendor=vendor, cfn=cfn)
+    assert cfn.answer() == failed("Invalid ResourceProperties: " + reason, physical=UNREPORTED)
+    assert vendor.received == []
+
+
+def test_invalid_properties_fail_a_create_even_with_complete_with_warning(spec, responses, vendor):
+    cfn = Cfn(responses)
+    request = event("connection-create.json", prop_FailureMode="CompleteWithWarning", prop_AccountType="Master")
+    run(spec, request, vendor=vendor, cfn=cfn)
+    assert cfn.answer() == failed("Invalid ResourceProperties: AccountType must be one of Root, Linked",
+                                  physical=UNREPORTED)
+
+
+# ------------------------------------------------------------------------------------------------ a trickling vendor
+class TricklingVendor:
+    """Reads each request, sends `head` at once, then one byte of `trickle` every half second: no per-read timeout
+    ever fires. Records the requests as the stand-in vendor does (for the contract and signature checks)."""
+
+    def __init__(self, head: bytes, trickle: bytes = b"x" * 120):
+        vendor = self
+        self.received: list[Received] = []
+        self._stop = threading.Event()
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = self.request.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head_part, body = data.split(b"\r\n\r\n", 1)
+                request_line, *lines = head_part.decode("latin-1").split("\r\n")
+                headers = dict(line.split(": ", 1) for line in lines)
+                while len(body) < int(headers.get("Content-Length", 0)):
+                    body += self.request.recv(65536)
+                signed = f"{headers.get('CostLink-Timestamp', '')}.".encode() + body
+                expected = "v1=" + hmac.new(EXTERNAL_ID.encode(), signed, hashlib.sha256).hexdigest()
+                vendor.received.append(Received(request_line.split(" ")[1], headers, body,
+                                                hmac.compare_digest(expected, headers.get("CostLink-Signature", "")),
+                                                time.monotonic()))
+                try:
+                    self.request.sendall(head)
+                    for b in trickle:
+                        if vendor._stop.wait(0.5):
+                            return
+                        self.request.sendall(bytes([b]))
+                except OSError:
+                    pass  # the function hung up
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/costlink/callback"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self._stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_vendor_trickling_its_headers_is_cut_at_the_attempt_deadline(spec, responses):
+    vendor = TricklingVendor(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    try:
+        cfn = Cfn(responses)
+        run(spec, event("connection-create.json"), vendor=vendor, cfn=cfn, timeout=SHORT)
+        answer = cfn.answer()
+        assert answer == failed(answer["Reason"])
+        assert answer["Reason"].startswith("Could not report the connection to the vendor: vendor unreachable after ")
+        assert "timed out: no complete answer within" in answer["Reason"]
+        assert vendor.received and all(r.signature_valid for r in vendor.received)
+    finally:
+        vendor.stop()
+
+
+def test_a_2xx_status_line_is_acceptance_whatever_the_body_does(spec, responses):
+    vendor = TricklingVendor(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{")
+    try:
+        cfn = Cfn(responses)
+        run(spec, event("connection-create.json"), vendor=vendor, cfn=cfn, timeout=SHORT)
+        assert cfn.answer() == success(DATA)
+        assert len(vendor.received) == 1
+    finally:
+        vendor.stop()
+
+
+# ------------------------------------------------------------------------------------------------ the rollback lookup
+class SilentEndpoint:
+    """Accepts connections and never answers: an AWS endpoint (DescribeStacks) that hangs."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def stop(self):
+        self.sock.close()
+
+
+def test_an_update_whose_stack_status_never_comes_completes_in_time(spec, responses):
+    silent = SilentEndpoint()
+    vendor = Vendor(EXTERNAL_ID, default=Answer(400, "refused"))
+    try:
+        cfn = Cfn(responses)
+        run(spec, event("connection-update.json"), vendor=vendor, cfn=cfn, timeout=SHORT,
+            env={"AWS_ENDPOINT_URL": silent.url})
+        answer = cfn.answer()
+        assert answer["Status"] == "SUCCESS"
+        assert answer["Data"]["CallbackStatus"] == ("NOT DELIVERED during rollback. Could not report the connection "
+                                                    "to the vendor: vendor rejected the event (HTTP 400: refused)")
+    finally:
+        vendor.stop()
+        silent.stop()
+
+
+# ------------------------------------------------------------------------------------------------ never echo the input
+def test_a_malformed_event_never_echoes_its_content(spec):
+    secret = "sekret-7f3a9c2b51"
+    runner = LambdaRunner(spec)
+    with runner:
+        invocation = runner.invoke(
+            ('{"RequestType": "Create", "ResourceProperties": {"ExternalId": ' + secret + '}}').encode())
+        logs = runner.logs()
+    assert invocation.function_error
+    error = invocation.json()
+    assert error["errorMessage"].startswith(
+        "not a CloudFormation custom resource request: not valid JSON at line 1, column "), error["errorMessage"]
+    for text in (logs, invocation.payload.decode()):
+        assert "sekret" not in text and "7f3a9c2b51" not in text
+
+
 def test_logs_are_structured_and_never_hold_the_secret(spec, responses, vendor):
     cfn = Cfn(responses)
     runner = LambdaRunner(spec, env={"AWS_ENDPOINT_URL": _moto_endpoint(cfn)})
@@ -500,6 +731,8 @@ def test_logs_are_structured_and_never_hold_the_secret(spec, responses, vendor):
     assert {"request received", "vendor callback finished", "response sent to CloudFormation"} <= {
         l["message"] for l in lines}
     assert all(l["requestId"] and l["function"] == "connection-callback" for l in lines)
+    for received in vendor.received:
+        validate_contract("ConnectionEvent", received.json())
     signature = vendor.received[0].headers["CostLink-Signature"]
     for secret in (EXTERNAL_ID, signature, signature[3:], cfn.url):
         assert secret not in logs

@@ -17,8 +17,10 @@ from conftest import ROOT
 from costlink_tools.demo import create_tables
 from costlink_tools.function_url import FunctionUrl
 from costlink_tools.lambda_runner import FAKE_CREDENTIALS, FunctionSpec, LambdaRunner
+from costlink_tools.metric_catalog import MetricCatalog
 from support.contract import validate as validate_contract
 from support.deliveries import Builder, s3_notification
+from support.emf import emf_lines, emitted_metrics
 from support.registry_schema import constants as registry_schema
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
@@ -92,8 +94,14 @@ def connection_event(external_id, type_="connection.created", role="CostLink-Rea
             "externalIdSha256": hashlib.sha256(external_id.encode()).hexdigest(), "accountId": account,
             "partition": "aws", "region": "us-east-1",
             "stackId": f"arn:aws:cloudformation:us-east-1:{account}:stack/CostLink/x",
-            "connection": {"roleArn": f"arn:aws:iam::{account}:role/{role}", "accountType": "Linked",
-                           "deploymentScenario": "LinkedAccount", "permissionSets": ["core"]}}
+            "connection": {"roleArn": f"arn:aws:iam::{account}:role/{role}",
+                           "connectionId": connection_id(account, f"arn:aws:iam::{account}:role/{role}"),
+                           "accountType": "Linked", "deploymentScenario": "LinkedAccount",
+                           "permissionSets": ["core"]}}
+
+
+def connection_id(account, role_arn):
+    return f"costlink-{account}-" + hashlib.sha256(role_arn.encode()).hexdigest()[:16]
 
 
 # The account in the function ARN the Lambda emulator gives every function: the detector reports it as its account.
@@ -192,6 +200,40 @@ def test_the_delivery_detector_reports_into_the_registry(moto, tables, registry,
     assert "lastValidAt" in item
 
 
+def test_text_and_focus_deliveries_of_the_detector_are_recorded(moto, tables, registry, sam_built):
+    """A large compressed CSV (no row count) and a FOCUS export, validated by the built detector and recorded by the
+    built registry: neither is refused and parked in the failure queue."""
+    external_id = create_tenant(moto, tables, registry[0].url, name="Text and FOCUS")[0]
+    s3 = moto.client("s3")
+    env = json.loads((ROOT / "events" / "env.json").read_text())["DeliveryDetectorFunction"]
+    bucket = env["COSTLINK_BUCKET"]
+    if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=bucket)
+    registered = root_connection_event(external_id, DETECTOR_ACCOUNT, bucket=bucket)
+    registered["connection"].update(curVersion="CUR1", focusExportName="CostLink-FOCUS-Export",
+                                    prefixes={"cur": "reports/cur1", "focus": "reports/focus"})
+    validate_contract("ConnectionEvent", registered)
+    assert signed(registry[0].url, external_id, registered) == (200, {"status": "accepted"})
+    build = Builder(s3, bucket)
+    text = build.cur1_text(files=2, rows=2000, noise=200)
+    focus = build.focus(files=2, rows=3)
+    parked = []
+    with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"),
+                      env={**env, "COSTLINK_CALLBACK_URL": registry[0].url, "COSTLINK_EXTERNAL_ID": external_id,
+                           "AWS_ENDPOINT_URL": moto.endpoint}) as detector:
+        for d in (text, focus):
+            attempts = detector.invoke_async(s3_notification(bucket, d.manifest_key), parked.append)
+            assert [a.json()["deliveries"][0]["vendor"] for a in attempts] == ["DELIVERED"], attempts[-1].payload
+    assert parked == []
+    recorded = delivery_item(moto, tables, external_id, DETECTOR_ACCOUNT, export="CUR1#CostLink-CUR-Export")
+    last = recorded["lastDelivery"]["M"]
+    assert (last["type"]["S"], last["format"]["S"], last["fileCount"]["N"]) == ("delivery.completed", "csv-gzip", "2")
+    assert "totalRows" not in last and last["manifestKey"]["S"] == text.manifest_key
+    recorded = delivery_item(moto, tables, external_id, DETECTOR_ACCOUNT, export="FOCUS#CostLink-FOCUS-Export")
+    last = recorded["lastValidDelivery"]["M"]
+    assert (last["kind"]["S"], last["format"]["S"], last["totalRows"]["N"]) == ("FOCUS", "parquet", "6")
+
+
 def test_deleted_marks_the_connection_revoked_and_keeps_its_history(moto, tables, registry, tenant):
     url = registry[0].url
     for type_ in ("connection.created", "connection.updated", "connection.deleted"):
@@ -203,6 +245,115 @@ def test_deleted_marks_the_connection_revoked_and_keeps_its_history(moto, tables
     assert [h["M"]["type"]["S"] for h in item["history"]["L"]] == [
         "connection.created", "connection.updated", "connection.deleted"]
     assert item["facts"]["M"]["permissionSets"]["L"] == [{"S": "core"}]
+
+
+def at(body, occurred_at):
+    body["occurredAt"] = occurred_at
+    return body
+
+
+def test_an_older_event_arriving_later_changes_nothing(moto, tables, registry, tenant):
+    url = registry[0].url
+    created = at(connection_event(tenant, "connection.created", role="Late"), "2026-11-22T10:00:00.000Z")
+    deleted = at(connection_event(tenant, "connection.deleted", role="Late"), "2026-11-22T10:02:00.000Z")
+    late = at(connection_event(tenant, "connection.updated", role="Late"), "2026-11-22T10:01:00.000Z")
+    late["connection"]["permissionSets"] = ["core", "tag-management"]
+    for body in (created, deleted, late):
+        validate_contract("ConnectionEvent", body)
+        assert signed(url, tenant, body) == (200, {"status": "accepted"})
+    item = connection_item(moto, tables, tenant, "111122223333", "Late")
+    assert item["status"]["S"] == "REVOKED", "a late update never reactivates a deleted connection"
+    assert item["facts"]["M"]["permissionSets"]["L"] == [{"S": "core"}]
+    assert item["lastEventId"]["S"] == deleted["id"]
+    assert [h["M"]["type"]["S"] for h in item["history"]["L"]] == ["connection.created", "connection.deleted"]
+    assert seen(moto, tables, late["id"]), "recorded exactly once all the same"
+    assert signed(url, tenant, late) == (200, {"status": "duplicate"})
+    # The stack is created again: a late delete of the first one must not revoke the new connection.
+    again = at(connection_event(tenant, "connection.created", role="Late"), "2026-11-22T11:00:00.000Z")
+    late_delete = at(connection_event(tenant, "connection.deleted", role="Late"), "2026-11-22T10:30:00.000Z")
+    for body in (again, late_delete):
+        assert signed(url, tenant, body) == (200, {"status": "accepted"})
+    assert connection_item(moto, tables, tenant, "111122223333", "Late")["status"]["S"] == "ACTIVE"
+
+
+# ------------------------------------------------------------------------------------------------ a payer's members
+PAYER_ACCOUNT = "222233334444"
+
+
+def payer_event(external_id, type_="connection.created", occurred_at="2026-11-22T09:00:00.000Z"):
+    body = at(root_connection_event(external_id, PAYER_ACCOUNT, type_=type_), occurred_at)
+    body["connection"]["organization"] = {
+        "organizationId": "o-a1b2c3d4e5", "managementAccountId": PAYER_ACCOUNT, "deploymentAccount": "ManagementAccount",
+        "stackSetId": "CostLink-MemberRoles:8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586", "targets": ["r-ab12"],
+        "memberRoleName": "CostLink-MemberReadAccess", "memberPermissionSets": ["core"]}
+    validate_contract("ConnectionEvent", body)
+    return body
+
+
+def payer_key():
+    return f"{PAYER_ACCOUNT}#arn:aws:iam::{PAYER_ACCOUNT}:role/CostLink-ReadAccess"
+
+
+def put_members(moto, tables, external_id, accounts, payer=None, status="ACTIVE"):
+    """Member connections as the verifier creates them: under their payer connection (organizationConnection)."""
+    ddb = moto.client("dynamodb")
+    for account in accounts:
+        role = f"arn:aws:iam::{account}:role/CostLink-MemberReadAccess"
+        ddb.put_item(TableName=tables["ConnectionsTable"], Item={
+            "tenant": {"S": hashlib.sha256(external_id.encode()).hexdigest()},
+            "connection": {"S": f"{account}#{role}"}, "status": {"S": status}, "accountId": {"S": account},
+            "roleArn": {"S": role}, "organizationConnection": {"S": payer or payer_key()}})
+
+
+def member_items(moto, tables, external_id):
+    items = moto.client("dynamodb").query(
+        TableName=tables["ConnectionsTable"], KeyConditionExpression="tenant = :t",
+        ExpressionAttributeValues={":t": {"S": hashlib.sha256(external_id.encode()).hexdigest()}})["Items"]
+    return {i["accountId"]["S"]: i for i in items if "organizationConnection" in i}
+
+
+def test_deleting_a_payer_revokes_every_member_in_batches(moto, tables, registry):
+    external_id = create_tenant(moto, tables, registry[0].url, name="Organisation")[0]
+    url = registry[0].url
+    assert signed(url, external_id, payer_event(external_id)) == (200, {"status": "accepted"})
+    members = [f"5{i:011d}" for i in range(230)]           # more than two transactions of 100 items
+    put_members(moto, tables, external_id, members)
+    put_members(moto, tables, external_id, ["600000000001"], payer="999999999999#arn:aws:iam::999999999999:role/X")
+    deleted = payer_event(external_id, "connection.deleted", "2026-11-22T12:00:00.000Z")
+    assert signed(url, external_id, deleted) == (200, {"status": "accepted"})
+    items = member_items(moto, tables, external_id)
+    assert {a for a, i in items.items() if i["status"]["S"] == "REVOKED"} == set(members)
+    assert items["600000000001"]["status"]["S"] == "ACTIVE", "another payer's member is not this delete's"
+    revoked_at = {a: items[a]["revokedAt"]["N"] for a in members}
+    # A redelivered delete changes nothing.
+    assert signed(url, external_id, deleted) == (200, {"status": "duplicate"})
+    assert {a: i["revokedAt"]["N"] for a, i in member_items(moto, tables, external_id).items()
+            if a in revoked_at} == revoked_at
+
+
+def test_the_retry_of_a_delete_finishes_revoking_its_members(moto, tables, registry):
+    """A revocation cut short (the function stopped after the exactly-once record): the sender's retry of the same
+    event, a duplicate, revokes the members left."""
+    external_id = create_tenant(moto, tables, registry[0].url, name="Organisation retry")[0]
+    url = registry[0].url
+    assert signed(url, external_id, payer_event(external_id)) == (200, {"status": "accepted"})
+    deleted = payer_event(external_id, "connection.deleted", "2026-11-22T12:00:00.000Z")
+    assert signed(url, external_id, deleted) == (200, {"status": "accepted"})
+    put_members(moto, tables, external_id, ["700000000001", "700000000002"])   # the members it had not reached
+    assert signed(url, external_id, deleted) == (200, {"status": "duplicate"})
+    assert {i["status"]["S"] for i in member_items(moto, tables, external_id).values()} == {"REVOKED"}
+
+
+def test_an_old_delete_never_revokes_the_members_of_a_payer_connected_again(moto, tables, registry):
+    external_id = create_tenant(moto, tables, registry[0].url, name="Organisation again")[0]
+    url = registry[0].url
+    deleted = payer_event(external_id, "connection.deleted", "2026-11-22T12:00:00.000Z")
+    for body in (payer_event(external_id), deleted,
+                 payer_event(external_id, "connection.created", "2026-11-22T13:00:00.000Z")):
+        assert signed(url, external_id, body) == (200, {"status": "accepted"})
+    put_members(moto, tables, external_id, ["800000000001"])
+    assert signed(url, external_id, deleted) == (200, {"status": "duplicate"})
+    assert member_items(moto, tables, external_id)["800000000001"]["status"]["S"] == "ACTIVE"
 
 
 def test_the_same_event_twice_is_accepted_once(moto, tables, registry, tenant):
@@ -401,10 +552,39 @@ def test_only_post_and_the_answer_says_so(registry, tenant, method):
 
 def test_the_events_file_is_a_function_url_request(registry):
     runner = registry[1]
-    reply = runner.invoke(json.loads((ROOT / "events" / "registry-connection-created.json").read_text())).json()
+    event = json.loads((ROOT / "events" / "registry-connection-created.json").read_text())
+    validate_contract("ConnectionEvent", json.loads(event["body"]))
+    secret = json.loads((ROOT / "events" / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
+    headers = event["headers"]
+    assert headers["costlink-signature"] == "v1=" + hmac.new(
+        secret.encode(), f"{headers['costlink-timestamp']}.".encode() + event["body"].encode(), hashlib.sha256).hexdigest()
+    reply = runner.invoke(event).json()
     # Its signature is genuine but from 2026-11-22T09:00Z, so today it is (rightly) a stale timestamp or unknown tenant.
     assert reply["statusCode"] in (401, 404)
     assert reply["headers"] == {"content-type": "application/json"}
+
+
+# ------------------------------------------------------------------------------------------------ metrics
+def test_every_answer_is_counted_once_with_the_declared_dimensions(registry, tenant):
+    url, runner = registry[0].url, registry[1]
+    catalog = MetricCatalog.load()
+    before = len(runner.logs())
+    body = connection_event(tenant, role="Counted")
+    assert signed(url, tenant, body) == (200, {"status": "accepted"})
+    assert signed(url, tenant, body) == (200, {"status": "duplicate"})
+    assert signed(url, "cl-not-the-tenants-secret", connection_event(tenant))[0] == 401
+    assert signed(url, tenant, connection_event(tenant), headers={"Content-Type": "text/plain"})[0] == 415
+    unreadable = runner.invoke(b"[1]").json()                    # not a function URL request at all
+    assert unreadable["statusCode"] == 400
+    documents = emf_lines(runner.logs()[before:])
+    assert emitted_metrics(documents) == {(catalog.namespace, name, dims)
+                                          for name in ("EventsAccepted", "EventsDuplicate", "EventsRefused")
+                                          for dims in catalog.metric(name).dimension_sets}
+    counted = [(name, doc.get("EventType") or doc.get("Reason"), doc[name]) for doc in documents
+               for name in ("EventsAccepted", "EventsDuplicate", "EventsRefused") if name in doc]
+    assert counted == [("EventsAccepted", "connection.created", 1), ("EventsDuplicate", None, 1),
+                       ("EventsRefused", "BadSignature", 1), ("EventsRefused", "UnsupportedMediaType", 1),
+                       ("EventsRefused", "BadRequest", 1)]
 
 
 def test_logs_never_hold_a_secret(registry, tenant):

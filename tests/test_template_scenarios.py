@@ -54,7 +54,7 @@ def expected_resources(p):
     expected = {"VendorRole", "CorePolicy"} | CALLBACK
     expected |= {res for param, res in OPT_INS.items() if p[param] == "true"}
     if root:
-        expected.add("CurBucketReadPolicy")
+        expected |= {"CurBucketReadPolicy", "DeliveryFailuresReadPolicy"}
         expected |= DETECTOR
         # New bucket: a native S3 notification; existing bucket: an EventBridge rule.
         expected |= ({"DeliveryDetectorS3Permission"} if scenario == "NewBucketNewExport"
@@ -71,6 +71,46 @@ def expected_resources(p):
     if root and p["OrganizationTargets"]:
         expected.add("MemberRoleStackSet")
     return expected
+
+
+def expected_callback(p):
+    """The facts the callback reports for a scenario (its custom resource's properties), written out independently of
+    the template: what the onboarding guide's scenario has, and nothing it does not."""
+    root = p["AccountType"] == "Root"
+    reads_existing = p["DeploymentScenario"] == "ExistingBucketExistingExport"
+    creates = root and p["DeploymentScenario"] in ("NewBucketNewExport", "ExistingBucketNewExport")
+    opt_ins = [name for param, name in MEMBER_SETS.items() if p[param] == "true"]
+    props = {"ServiceToken": "<ConnectionCallbackFunction.Arn>", "ServiceTimeout": 300,
+             "CallbackUrl": VALID["CallbackUrl"], "ExternalId": VALID["ExternalId"], "FailureMode": "FailStack",
+             "RoleArn": "<VendorRole.Arn>", "AccountType": p["AccountType"],
+             "DeploymentScenario": p["DeploymentScenario"],
+             "PermissionSets": ",".join(["core"] + (["cur-bucket-read"] if root else []) + opt_ins)}
+    if not root:
+        return props
+
+    def prefix(own):
+        return "reports" if reads_existing else own      # ExistingExportPrefix's default
+
+    cur = p["CURVersion"]
+    props.update(BucketName=VALID["BucketName"], CurVersion=cur, ExportName="Existing_CUR",
+                 CurPrefix=prefix(f"reports/{cur.lower()}"), DeliveryFailuresQueueUrl="<DeliveryFailures>")
+    if creates:
+        props["ExportArn"] = ("<Cur2Export.ExportArn>" if cur == "CUR2"
+                              else "arn:aws:cur:us-east-1:111122223333:definition/<Cur1Report>")
+    if p["EnableCarbonFootprint"] == "true":
+        props.update(CarbonExportName="CostLink-Carbon-Export", CarbonPrefix=prefix("reports/carbon-footprint"))
+        if creates:
+            props["CarbonExportArn"] = "<CarbonExport.ExportArn>"
+    if p["EnableFocusExport"] == "true":
+        props.update(FocusExportName="CostLink-FOCUS-Export", FocusPrefix=prefix("reports/focus"))
+        if creates:
+            props["FocusExportArn"] = "<FocusExport.ExportArn>"
+    if p["OrganizationTargets"]:
+        props.update(OrganizationTargets=p["OrganizationTargets"],
+                     OrganizationDeploymentAccount=p["OrganizationDeploymentAccount"],
+                     MemberStackSetId="<MemberRoleStackSet>", MemberRoleName="CostLink-MemberReadAccess",
+                     MemberPermissionSets=",".join(["core"] + opt_ins))
+    return props
 
 
 def consistent(account, scenario):
@@ -93,6 +133,20 @@ def test_scenario_matrix(template, account, scenario, cur, carbon, focus, opt_in
     rendered = stack.rendered_resources()
     outputs = stack.outputs()
     callback = rendered["ConnectionCallback"]["Properties"]
+    assert callback == expected_callback(stack.parameters)
+    # The callback's role may describe the organisation only when the stack has one.
+    callback_actions = [st["Action"] for st in
+                        rendered["ConnectionCallbackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]]
+    assert ("organizations:DescribeOrganization" in callback_actions) == bool(stack.parameters["OrganizationTargets"])
+    if account == "Root":
+        # The vendor may read the depth of the queue the callback reports, and the detector watches what it reports.
+        assert rendered["DeliveryFailuresReadPolicy"]["Properties"]["PolicyDocument"]["Statement"] == [
+            {"Sid": "ReadDeliveryFailuresDepth", "Effect": "Allow", "Action": "sqs:GetQueueAttributes",
+             "Resource": "<DeliveryFailures.Arn>"}]
+        watched = rendered["DeliveryDetectorFunction"]["Properties"]["Environment"]["Variables"][
+            "COSTLINK_REPORT_PREFIXES"]
+        assert set(watched.split(",")) == {callback[k] for k in ("CurPrefix", "CarbonPrefix", "FocusPrefix")
+                                           if k in callback}
     if "MemberRoleStackSet" in rendered:
         stack_set = rendered["MemberRoleStackSet"]["Properties"]
         assert stack_set["CallAs"] == ("DELEGATED_ADMIN" if organisation[1] == "DelegatedAdministrator" else "SELF")
@@ -183,6 +237,7 @@ def test_callback_reports_the_facts_of_each_scenario(stack):
         "ExportName": "CostLink-CUR-Export", "ExportArn": "<Cur2Export.ExportArn>",
         "CarbonExportName": "CostLink-Carbon-Export", "CarbonExportArn": "<CarbonExport.ExportArn>",
         "CurPrefix": "reports/cur2", "CarbonPrefix": "reports/carbon-footprint",
+        "DeliveryFailuresQueueUrl": "<DeliveryFailures>",
         "PermissionSets": "core,cur-bucket-read,tag-management"}
     linked = stack(AccountType="Linked", DeploymentScenario="LinkedAccount", BucketName="").rendered_resources()[
         "ConnectionCallback"]["Properties"]
@@ -198,7 +253,8 @@ def test_callback_runs_after_everything_it_reports(stack):
     assert s.rendered_resources()["ConnectionReady"]["Metadata"] == {
         "Core": "<CorePolicy>", "BucketRead": "<CurBucketReadPolicy>", "EC2StartStop": "none",
         "CommitmentPurchase": "none", "TagManagement": "none", "Automation": "<AutomationPolicy>",
-        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>", "Focus": "none", "MemberRoles": "none"}
+        "Cur2": "none", "Cur1": "<Cur1Report>", "Carbon": "<CarbonExport>", "Focus": "none", "MemberRoles": "none",
+        "FailuresRead": "<DeliveryFailuresReadPolicy>"}
     s = stack(EnableFocusExport="true", OrganizationTargets="r-ab12")
     assert s.rendered_resources()["ConnectionReady"]["Metadata"]["Focus"] == "<FocusExport>"
     assert s.rendered_resources()["ConnectionReady"]["Metadata"]["MemberRoles"] == "<MemberRoleStackSet>"
@@ -207,9 +263,13 @@ def test_callback_runs_after_everything_it_reports(stack):
 def test_callback_function_has_least_privilege(stack):
     res = stack().rendered_resources()
     statements = res["ConnectionCallbackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-    assert [(st["Action"], st["Resource"]) for st in statements] == [
-        (["logs:CreateLogStream", "logs:PutLogEvents"], "<ConnectionCallbackLogs.Arn>"),
-        ("cloudformation:DescribeStacks", "arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/1")]
+    own = [(["logs:CreateLogStream", "logs:PutLogEvents"], "<ConnectionCallbackLogs.Arn>"),
+           ("cloudformation:DescribeStacks", "arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/1")]
+    assert [(st["Action"], st["Resource"]) for st in statements] == own
+    organisation = stack(OrganizationTargets="r-ab12").rendered_resources()["ConnectionCallbackRole"]["Properties"][
+        "Policies"][0]["PolicyDocument"]["Statement"]
+    assert [(st["Action"], st["Resource"]) for st in organisation] == own + [
+        ("organizations:DescribeOrganization", "*")]
     assert res["ConnectionCallbackRole"]["Properties"].get("ManagedPolicyArns") is None
     fn = res["ConnectionCallbackFunction"]["Properties"]
     assert fn["Role"] == "<ConnectionCallbackRole.Arn>" and "Policies" not in fn
@@ -230,6 +290,10 @@ def test_detector_reads_only_the_report_prefixes(stack):
     assert st["ParkUndeliveredEvents"] == {"Sid": "ParkUndeliveredEvents", "Effect": "Allow",
                                            "Action": "sqs:SendMessage", "Resource": "<DeliveryFailures.Arn>"}
     assert set(st) == {"WriteOwnLogs", "ReadReports", "ListReports", "ParkUndeliveredEvents"}
+    focus = detector_statements(stack(EnableFocusExport="true", CURVersion="CUR1"))
+    assert focus["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/reports/cur1/*",
+                                                "arn:aws:s3:::acme-costlink-cur/reports/focus/*"]
+    assert focus["ListReports"]["Condition"] == {"StringLike": {"s3:prefix": ["reports/cur1/*", "reports/focus/*"]}}
     existing = detector_statements(stack(DeploymentScenario="ExistingBucketExistingExport", DataExportName="X",
                                          ExistingExportPrefix="billing"))
     assert existing["ReadReports"]["Resource"] == ["arn:aws:s3:::acme-costlink-cur/billing/*"]
@@ -252,6 +316,9 @@ def test_new_bucket_notifies_the_detector_of_manifests_only(stack):
     ({"DeploymentScenario": "ExistingBucketNewExport"}, [{"wildcard": "reports/cur2/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketNewExport", "CURVersion": "CUR1", "EnableCarbonFootprint": "true"},
      [{"wildcard": "reports/cur1/*-Manifest.json"}, {"wildcard": "reports/carbon-footprint/*-Manifest.json"}]),
+    ({"DeploymentScenario": "ExistingBucketNewExport", "EnableCarbonFootprint": "true", "EnableFocusExport": "true"},
+     [{"wildcard": "reports/cur2/*-Manifest.json"}, {"wildcard": "reports/carbon-footprint/*-Manifest.json"},
+      {"wildcard": "reports/focus/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X"},
      [{"wildcard": "reports/*-Manifest.json"}]),
     ({"DeploymentScenario": "ExistingBucketExistingExport", "DataExportName": "X", "ExistingExportPrefix": ""},
@@ -278,6 +345,12 @@ def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
         "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
         "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
         "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}
+    prefixes = {(carbon, focus): stack(EnableCarbonFootprint=carbon, EnableFocusExport=focus).rendered_resources()[
+        "DeliveryDetectorFunction"]["Properties"]["Environment"]["Variables"]["COSTLINK_REPORT_PREFIXES"]
+        for carbon in ("true", "false") for focus in ("true", "false")}
+    assert prefixes == {("false", "false"): "reports/cur2", ("true", "false"): "reports/cur2,reports/carbon-footprint",
+                        ("false", "true"): "reports/cur2,reports/focus",
+                        ("true", "true"): "reports/cur2,reports/carbon-footprint,reports/focus"}
 
 
 def test_focus_export_outputs_and_callback_facts(stack):

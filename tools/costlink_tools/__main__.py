@@ -6,7 +6,9 @@ COMMANDS = {
     "invoke": "costlink_tools.invoke",
     "demo": "costlink_tools.demo",
     "tenant": "costlink_tools.tenant",
+    "status": "costlink_tools.status",
     "member-template": "costlink_tools.member_template",
+    "dashboard": "costlink_tools.dashboard",
     "local": "costlink_tools.local_cloud.cli",
 }
 

@@ -14,7 +14,7 @@ import sys
 import time
 from urllib.parse import quote
 
-import boto3
+from .vendor_stack import DEFAULT_STACK, VendorStack
 
 CONSOLE = "https://{region}.console.aws.amazon.com/cloudformation/home?region={region}#/stacks/quickcreate"
 
@@ -39,18 +39,13 @@ def tenant_item(external_id: str, name: str, now: int) -> dict:
 
 
 def create(args) -> int:
-    session = boto3.session.Session(region_name=args.region)
-    kw = {"endpoint_url": args.endpoint_url} if args.endpoint_url else {}
-    table, callback, account = args.tenants_table, args.callback_url, args.vendor_account_id
-    if not (table and callback):
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in session.client("cloudformation", **kw).describe_stacks(
-            StackName=args.stack_name)["Stacks"][0].get("Outputs", [])}
-        table = table or outputs["TenantsTableName"]
-        callback = callback or outputs["RegistryUrl"]
-    account = account or session.client("sts", **kw).get_caller_identity()["Account"]
+    stack = VendorStack(args.region, args.endpoint_url, args.stack_name)
+    table = stack.output(args.tenants_table, "TenantsTableName")
+    callback = stack.output(args.callback_url, "RegistryUrl")
+    account = args.vendor_account_id or stack.client("sts").get_caller_identity()["Account"]
     external_id = new_external_id()
     digest = hashlib.sha256(external_id.encode()).hexdigest()
-    session.client("dynamodb", **kw).put_item(
+    stack.client("dynamodb").put_item(
         TableName=table, Item=tenant_item(external_id, args.name, int(time.time())),
         ConditionExpression="attribute_not_exists(externalIdSha256)")
     print(f"Tenant {args.name!r} created (tenant id {digest[:12]}).")
@@ -68,7 +63,7 @@ def main(argv=None) -> int:
     c.add_argument("--name", required=True)
     c.add_argument("--template-url", default="https://costlink-artifacts.s3.amazonaws.com/connection/packaged.yaml",
                    help="HTTPS URL of the packaged connection stack template (sam package output)")
-    c.add_argument("--stack-name", default="CostLink-Vendor")
+    c.add_argument("--stack-name", default=DEFAULT_STACK)
     c.add_argument("--region", default="us-east-1")
     c.add_argument("--endpoint-url", help="a local emulator (moto) instead of AWS")
     c.add_argument("--tenants-table")

@@ -39,7 +39,14 @@ public final class RegistrySchema {
         public static final String REGISTERED_AT = "registeredAt";
         public static final String UPDATED_AT = "updatedAt";
         public static final String REVOKED_AT = "revokedAt";
+        /** The last connection event recorded on the item (the registry's optimistic lock on its history). */
         public static final String LAST_EVENT_ID = "lastEventId";
+        /**
+         * The {@code occurredAt} (epoch milliseconds) of the newest connection event applied to the item: an older event
+         * arriving later is recorded as seen and changes nothing (a late created/updated never reactivates a deleted
+         * connection, a late deleted never revokes a re-created one).
+         */
+        public static final String LAST_OCCURRED_AT = "lastOccurredAt";
         public static final String HISTORY = "history";
         public static final String HEALTH_STATUS = "healthStatus";
         public static final String HEALTH_CHECKS = "healthChecks";
@@ -51,6 +58,30 @@ public final class RegistrySchema {
         public static final String HISTORY_TYPE = "type";
         public static final String HISTORY_EVENT_ID = "eventId";
         public static final String HISTORY_AT = "at";
+        /**
+         * On a member account's connection (created by the verifier from the organisation's account list): the key of
+         * the payer connection whose StackSet deployed its role. Revoking the payer connection revokes its members.
+         */
+        public static final String ORGANIZATION_CONNECTION = "organizationConnection";
+        /** On a payer connection: the organisation's coverage, a map of {@link #COVERAGE_COVERED} and the rest. */
+        public static final String COVERAGE = "coverage";
+        /** Inside {@link #COVERAGE}: active accounts in the targets whose member role the verifier could assume. */
+        public static final String COVERAGE_COVERED = "covered";
+        /** Inside {@link #COVERAGE}: active accounts in the targets (suspended ones are not counted). */
+        public static final String COVERAGE_ACCOUNTS = "accounts";
+        /** A health event recorded but not yet known to be published (the verifier's exactly-once marker). */
+        public static final String HEALTH_PENDING = "healthPending";
+        /** Inside each item of {@link #HEALTH_CHECKS}. */
+        public static final String CHECK_NAME = "name";
+        public static final String CHECK_RESULT = "result";
+        public static final String CHECK_DETAIL = "detail";
+        /** The check's state (docs/health-events.md, "States"), when it has one. */
+        public static final String CHECK_STATE = "state";
+        /** Inside {@link #HEALTH_PENDING}. */
+        public static final String PENDING_EVENT_ID = "eventId";
+        public static final String PENDING_SUBJECT = "subject";
+        public static final String PENDING_MESSAGE = "message";
+        public static final String PENDING_ATTRIBUTES = "attributes";
 
         private Connections() {}
 
@@ -62,18 +93,42 @@ public final class RegistrySchema {
 
     /** Inside {@link Connections#FACTS}: the connection event's {@code connection} object as sent (callback contract). */
     public static final class Facts {
+        public static final String CONNECTION_ID = "connectionId";
+        public static final String ACCOUNT_TYPE = "accountType";
+        /** The payer stack's organisation, an object with the {@link Organization} fields; absent when off. */
+        public static final String ORGANIZATION = "organization";
         public static final String BUCKET = "bucket";
         public static final String CUR_VERSION = "curVersion";
+        public static final String CUR1 = "CUR1";
+        public static final String CUR2 = "CUR2";
         public static final String EXPORT_NAME = "exportName";
         public static final String EXPORT_ARN = "exportArn";
         public static final String CARBON_EXPORT_NAME = "carbonExportName";
         public static final String CARBON_EXPORT_ARN = "carbonExportArn";
+        public static final String FOCUS_EXPORT_NAME = "focusExportName";
+        public static final String FOCUS_EXPORT_ARN = "focusExportArn";
+        /** The connection stack's on-failure queue of delivery events the vendor did not take (Root accounts). */
+        public static final String DELIVERY_FAILURES_QUEUE_URL = "deliveryFailuresQueueUrl";
         public static final String PREFIXES = "prefixes";
         /** Inside {@link #PREFIXES}. */
         public static final String CUR_PREFIX = "cur";
         public static final String CARBON_PREFIX = "carbon";
+        public static final String FOCUS_PREFIX = "focus";
 
         private Facts() {}
+    }
+
+    /** Inside {@link Facts#ORGANIZATION} (the connection event's {@code connection.organization}). */
+    public static final class Organization {
+        public static final String ORGANIZATION_ID = "organizationId";
+        public static final String MANAGEMENT_ACCOUNT_ID = "managementAccountId";
+        public static final String DEPLOYMENT_ACCOUNT = "deploymentAccount";
+        public static final String STACK_SET_ID = "stackSetId";
+        public static final String TARGETS = "targets";
+        public static final String MEMBER_ROLE_NAME = "memberRoleName";
+        public static final String MEMBER_PERMISSION_SETS = "memberPermissionSets";
+
+        private Organization() {}
     }
 
     /** The last delivery (and last valid delivery) of each export of a tenant's account. */
@@ -87,9 +142,17 @@ public final class RegistrySchema {
         public static final String UPDATED_AT = "updatedAt";
         /** Inside a delivery map (the event's delivery object plus these): when the registry received it (epoch seconds). */
         public static final String RECEIVED_AT = "receivedAt";
-        /** Inside a delivery map: the event's type and id. */
-        public static final String EVENT_TYPE = "type";
+        /** Inside a delivery map: the event's type and id, and the contract's delivery fields. */
+        public static final String TYPE = "type";
         public static final String EVENT_ID = "eventId";
+        public static final String KIND = "kind";
+        public static final String EXPORT_NAME = "exportName";
+        public static final String REPORT_NAME = "reportName";
+        public static final String BILLING_PERIOD = "billingPeriod";
+        public static final String MANIFEST_KEY = "manifestKey";
+        public static final String FILE_COUNT = "fileCount";
+        public static final String TOTAL_ROWS = "totalRows";
+        public static final String TOTAL_BYTES = "totalBytes";
 
         private Deliveries() {}
 

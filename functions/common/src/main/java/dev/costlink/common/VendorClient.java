@@ -12,13 +12,17 @@ import java.time.Clock;
 /**
  * Sends one signed event to the vendor's CallbackUrl (docs/callback-contract.md): 2xx delivers; a 4xx other than 408/429
  * is final; 5xx, 408, 429 and connection failures are retried with exponential backoff and full jitter until the
- * deadline. Every attempt carries the same Idempotency-Key and a fresh timestamp and signature.
+ * deadline. Every attempt carries the same Idempotency-Key and a fresh timestamp and signature, and ends at its own
+ * deadline whatever the vendor does (a {@link ConnectionAlarm} cuts a vendor that trickles its answer).
  */
 public final class VendorClient {
     static final int MAX_MESSAGE_CHARS = 2_000;
     private static final long MIN_ATTEMPT_MILLIS = 300;
     private static final long MAX_CONNECT_MILLIS = 3_000;
     private static final long MAX_ATTEMPT_MILLIS = 10_000;
+    /** How long an error's text may take to arrive after its status line. */
+    private static final long MAX_MESSAGE_MILLIS = 1_000;
+    private static final long MESSAGE_POLL_MILLIS = 10;
 
     private final Clock clock;
     private final Backoff backoff;
@@ -69,12 +73,14 @@ public final class VendorClient {
 
     private Attempt attempt(URI url, String externalId, String idempotencyKey, byte[] body, long budgetMillis) {
         long timestamp = clock.instant().getEpochSecond();
+        long attemptMillis = Math.min(MAX_ATTEMPT_MILLIS, budgetMillis);
+        Deadline attemptDeadline = Deadline.in(attemptMillis);
         HttpURLConnection conn = null;
+        ConnectionAlarm alarm = null;
         try {
             conn = (HttpURLConnection) url.toURL().openConnection();
-            int total = (int) Math.min(MAX_ATTEMPT_MILLIS, budgetMillis);
-            conn.setConnectTimeout((int) Math.min(MAX_CONNECT_MILLIS, total));
-            conn.setReadTimeout(total);
+            conn.setConnectTimeout((int) Math.min(MAX_CONNECT_MILLIS, attemptMillis));
+            conn.setReadTimeout((int) attemptMillis);
             conn.setInstanceFollowRedirects(false);
             conn.setUseCaches(false);
             conn.setDoOutput(true);
@@ -85,32 +91,70 @@ public final class VendorClient {
             conn.setRequestProperty(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
             conn.setRequestProperty(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(externalId, timestamp, body));
             conn.setRequestProperty(CallbackSignature.IDEMPOTENCY_HEADER, idempotencyKey);
+            alarm = ConnectionAlarm.arm(conn, attemptMillis);
             try (OutputStream out = conn.getOutputStream()) {
                 out.write(body);
             }
             int status = conn.getResponseCode();
-            return new Attempt(status, readMessage(conn, status), retryAfterMillis(conn.getHeaderField("Retry-After")));
-        } catch (SocketTimeoutException e) {
-            return new Attempt(0, "timed out: " + e.getMessage(), 0);
-        } catch (IOException e) {
-            return new Attempt(0, e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+            if (alarm.rang()) {
+                return timedOut(attemptMillis); // the headers were cut short: a status read from them proves nothing
+            }
+            // A 2xx status is the acceptance: its body is never waited for.
+            String message = status >= 200 && status < 300 ? ""
+                    : readMessage(conn, status, attemptDeadline.capped(MAX_MESSAGE_MILLIS));
+            return new Attempt(status, message, retryAfterMillis(conn.getHeaderField("Retry-After")));
+        } catch (IOException | RuntimeException e) {
+            if (alarm != null && alarm.rang()) {
+                return timedOut(attemptMillis);
+            }
+            if (e instanceof RuntimeException unexpected) {
+                throw unexpected;
+            }
+            // The exception's class says enough; its message may carry the URL, which can hold a token.
+            return new Attempt(0, e instanceof SocketTimeoutException ? "timed out" : e.getClass().getSimpleName(), 0);
         } finally {
+            if (alarm != null) {
+                alarm.close();
+            }
             if (conn != null) {
                 conn.disconnect();
             }
         }
     }
 
-    private static String readMessage(HttpURLConnection conn, int status) {
+    private static Attempt timedOut(long attemptMillis) {
+        return new Attempt(0, "timed out: no complete answer within " + attemptMillis + " ms", 0);
+    }
+
+    /**
+     * The vendor's error text, read without ever blocking: a blocked read holds the stream's lock, which the alarm's
+     * disconnect() needs as well. Stops at the declared length, at the size bound, or at {@code by}, keeping what came.
+     */
+    private static String readMessage(HttpURLConnection conn, int status, Deadline by) {
+        long declared = conn.getContentLengthLong();
+        byte[] head = new byte[MAX_MESSAGE_CHARS * 4];
+        int read = 0;
         try (InputStream in = status >= 400 ? conn.getErrorStream() : conn.getInputStream()) {
-            if (in == null) {
-                return "";
+            while (in != null && read < head.length && (declared < 0 || read < declared)) {
+                int ready = in.available();
+                if (ready > 0) {
+                    int n = in.read(head, read, Math.min(ready, head.length - read));
+                    if (n < 0) {
+                        break;
+                    }
+                    read += n;
+                } else if (by.passed()) {
+                    break;
+                } else {
+                    Thread.sleep(MESSAGE_POLL_MILLIS);
+                }
             }
-            byte[] head = in.readNBytes(MAX_MESSAGE_CHARS * 4);
-            return Text.truncate(new String(head, StandardCharsets.UTF_8).strip(), MAX_MESSAGE_CHARS);
         } catch (IOException e) {
-            return "";
+            // keep what arrived
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        return Text.truncate(new String(head, 0, read, StandardCharsets.UTF_8).strip(), MAX_MESSAGE_CHARS);
     }
 
     static long retryAfterMillis(String header) {

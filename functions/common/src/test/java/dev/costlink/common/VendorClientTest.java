@@ -87,6 +87,55 @@ class VendorClientTest {
         assertEquals(0, VendorClient.retryAfterMillis("Wed, 21 Oct 2026 07:28:00 GMT"));
     }
 
+    // A vendor that trickles: one byte every 100 ms for 10 s, against an attempt of 1.5 s. Per-read timeouts never fire.
+    private static final String TRICKLE = "x".repeat(100);
+
+    private static VendorOutcome postOnce(TricklingServer vendor) {
+        VendorClient client = new VendorClient(java.time.Clock.systemUTC(), new Backoff(10, 50), "test");
+        VendorOutcome outcome = client.post(vendor.url(), "secret-xyz", "evt_1", "{}".getBytes(StandardCharsets.UTF_8),
+                Deadline.in(1_500), false);
+        assertTrue(vendor.stillTrickling(), "the attempt waited for the vendor's whole answer");
+        return outcome;
+    }
+
+    @Test
+    void aVendorTricklingItsHeadersIsCutAtTheAttemptDeadline() throws Exception {
+        try (TricklingServer vendor = new TricklingServer("HTTP/1.1 200 OK\r\nX-Slow: ", TRICKLE, 100)) {
+            VendorOutcome outcome = postOnce(vendor);
+            assertEquals(VendorOutcome.Kind.UNREACHABLE, outcome.kind(), outcome.describe());
+            assertEquals(0, outcome.status());
+            assertTrue(outcome.message().startsWith("timed out"), outcome.message());
+            assertTrue(vendor.clientHungUpEarly(), "the connection was left open");
+        }
+    }
+
+    @Test
+    void a2xxStatusIsAcceptanceWhateverTheBodyDoes() throws Exception {
+        for (String connection : List.of("Connection: close\r\n", "")) {
+            String head = "HTTP/1.1 202 Accepted\r\n" + connection + "Content-Length: 105\r\n\r\nfirst";
+            try (TricklingServer vendor = new TricklingServer(head, TRICKLE, 100)) {
+                VendorOutcome outcome = postOnce(vendor);
+                assertEquals(VendorOutcome.Kind.DELIVERED, outcome.kind(), outcome.describe());
+                assertEquals(202, outcome.status());
+                if (!connection.isEmpty()) {
+                    assertTrue(vendor.clientHungUpEarly(), "the connection was left open");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRejectionWithATricklingBodyKeepsWhatArrivedInTime() throws Exception {
+        String head = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 105\r\n\r\nfirst";
+        try (TricklingServer vendor = new TricklingServer(head, TRICKLE, 100)) {
+            VendorOutcome outcome = postOnce(vendor);
+            assertEquals(VendorOutcome.Kind.REJECTED, outcome.kind(), outcome.describe());
+            assertEquals(403, outcome.status());
+            assertTrue(outcome.message().startsWith("first"), outcome.message());
+            assertTrue(vendor.clientHungUpEarly(), "the connection was left open");
+        }
+    }
+
     @Test
     void anExpiredDeadlineMakesNoAttempt() {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/cb");

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,13 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The connection callback custom resource. It always answers CloudFormation: the work runs on a worker thread while
- * this thread guards the deadline, so a hang, an exception or an Error still becomes a FAILED answer in time.
+ * The connection callback custom resource. It always answers CloudFormation: the properties are read on this thread
+ * before any I/O, the vendor call runs on a worker thread (beside the stack-status lookup of an Update and the
+ * organisation lookup of a payer with the organisation option) while this thread guards the deadline, and whatever
+ * happened - told, not told, timed out, failed, invalid - becomes an answer through {@link AnswerPolicy}.
  */
 public final class ConnectionCallbackHandler implements RequestStreamHandler {
     /** Time kept back from the work for the PUT to ResponseURL and its retries. */
     static final long MAX_RESPONSE_RESERVE_MILLIS = 8_000;
     static final long DELETE_BUDGET_MILLIS = 5_000;
+    /** Time the vendor work leaves the guard, so that a finished call is never mistaken for a hang. */
+    static final long GUARD_MARGIN_MILLIS = 500;
+    /** The longest an answer waits for a stack-status lookup still under way when the vendor is done. */
+    static final long MAX_ROLLBACK_WAIT_MILLIS = 10_000;
 
     private static final JsonLog LOG = new JsonLog("connection-callback");
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
@@ -34,15 +39,20 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
     });
 
     private final ConnectionReporter reporter;
+    private final StackStatus stackStatus;
+    private final OrganizationDirectory organizations;
     private final ResponseSender sender;
 
     public ConnectionCallbackHandler() {
-        this(new ConnectionReporter(new VendorClient("CostLink-ConnectionCallback/1"), new CloudFormationStackStatus(),
-                Clock.systemUTC(), LOG), new ResponseSender());
+        this(new ConnectionReporter(new VendorClient("CostLink-ConnectionCallback/1"), Clock.systemUTC(), LOG),
+                new CloudFormationStackStatus(), new AwsOrganizationDirectory(), new ResponseSender());
     }
 
-    ConnectionCallbackHandler(ConnectionReporter reporter, ResponseSender sender) {
+    ConnectionCallbackHandler(ConnectionReporter reporter, StackStatus stackStatus, OrganizationDirectory organizations,
+                              ResponseSender sender) {
         this.reporter = reporter;
+        this.stackStatus = stackStatus;
+        this.organizations = organizations;
         this.sender = sender;
     }
 
@@ -58,17 +68,18 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
         }
         long remaining = context.getRemainingTimeInMillis();
         long reserve = Math.min(MAX_RESPONSE_RESERVE_MILLIS, Math.max(1_000, remaining / 5));
-        long guardMillis = Math.max(0, remaining - reserve);
+        Deadline guard = Deadline.in(Math.max(0, remaining - reserve));
         LOG.info("request received", "requestType", request.requestType(), "logicalResourceId",
                 request.logicalResourceId(), "stackId", request.stackId(), "cfnRequestId", request.requestId(),
                 "physicalResourceId", request.physicalResourceId());
 
-        CfnResponse response = answer(request, guardMillis);
+        CfnResponse response = answer(request, guard);
         byte[] body = response.body(request);
         ResponseSender.Result sent = sender.send(request.responseUrl(), body,
                 Deadline.in(Math.max(0, context.getRemainingTimeInMillis() - 200)));
         LOG.info("response sent to CloudFormation", "status", response.success() ? "SUCCESS" : "FAILED",
                 "physicalResourceId", response.physicalResourceId(), "reason", response.reason(),
+                "callbackStatus", response.data().get("CallbackStatus"),
                 "delivered", sent.delivered(), "attempts", sent.attempts(), "detail", sent.detail());
         if (!sent.delivered()) {
             // An invocation error makes Lambda retry the event; the idempotency key keeps the vendor event single.
@@ -77,29 +88,36 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
         output.write(body);
     }
 
-    private CfnResponse answer(CustomResourceRequest request, long guardMillis) {
-        Deadline work = Deadline.in(Math.max(0, guardMillis - 500));
-        CompletableFuture<CfnResponse> task = CompletableFuture.supplyAsync(
-                () -> reporter.handle(request, work, DELETE_BUDGET_MILLIS), WORKERS);
-        String fallbackId = request.physicalResourceId() != null ? request.physicalResourceId()
-                : Identifiers.unreportedId(request.stackId(), request.logicalResourceId());
+    private CfnResponse answer(CustomResourceRequest cfn, Deadline guard) {
+        ConnectionRequest request = ConnectionRequest.read(cfn);
+        RollbackCheck rollback = cfn.requestType().equals("Update")
+                ? RollbackCheck.start(stackStatus, cfn.stackId(), WORKERS) : RollbackCheck.NOT_AN_UPDATE;
+        OrganizationLookup organization = OrganizationLookup.startFor(request, organizations, WORKERS);
+        Outcome outcome = work(request, organization, guard);
+        return AnswerPolicy.answer(request, outcome,
+                () -> rollback.rollingBackOrUnknown(guard.capped(MAX_ROLLBACK_WAIT_MILLIS), LOG));
+    }
+
+    /** The vendor call under the guard: a hang or a Throwable becomes "not told", never a missing answer. */
+    private Outcome work(ConnectionRequest request, OrganizationLookup organization, Deadline guard) {
+        Deadline workDeadline = Deadline.in(guard.remainingMillis() - GUARD_MARGIN_MILLIS);
+        CompletableFuture<Outcome> task = CompletableFuture.supplyAsync(
+                () -> reporter.handle(request, organization, workDeadline, DELETE_BUDGET_MILLIS), WORKERS);
         try {
-            return task.get(guardMillis, TimeUnit.MILLISECONDS);
+            return task.get(guard.remainingMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.error("work did not finish before the deadline guard", "guardMillis", guardMillis);
-            return request.requestType().equals("Delete")
-                    ? CfnResponse.success(fallbackId, Map.of())
-                    : CfnResponse.failed(fallbackId, "Connection callback timed out before the function's deadline");
+            LOG.error("work did not finish before the deadline guard");
+            return Outcome.notTold("Connection callback timed out before the function's deadline");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("work failed", "error", cause.getClass().getName(), "detail", cause.getMessage());
-            return request.requestType().equals("Delete")
-                    ? CfnResponse.success(fallbackId, Map.of())
-                    : CfnResponse.failed(fallbackId, "Connection callback failed: " + cause.getClass().getSimpleName()
-                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            // The class and where it was thrown; a message could quote the input.
+            StackTraceElement[] trace = cause.getStackTrace();
+            LOG.error("work failed", "error", cause.getClass().getName(),
+                    "at", trace.length > 0 ? trace[0].toString() : null);
+            return Outcome.notTold("Connection callback failed: " + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CfnResponse.failed(fallbackId, "Connection callback was interrupted");
+            return Outcome.notTold("Connection callback was interrupted");
         }
     }
 }

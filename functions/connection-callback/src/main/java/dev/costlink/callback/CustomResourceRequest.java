@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One CloudFormation custom resource request. Property values arrive as strings; anything else is stringified.
+ * One CloudFormation custom resource request. Property values are kept as the JSON holds them: CloudFormation passes
+ * strings, and lists for list-typed template values; {@link ConnectionProperties} decides what each property accepts.
  * {@link #problems()} lists what is missing or wrong while the request can still be answered.
  */
 public record CustomResourceRequest(
@@ -19,8 +20,8 @@ public record CustomResourceRequest(
         String requestId,
         String logicalResourceId,
         String physicalResourceId,
-        Map<String, String> properties,
-        Map<String, String> oldProperties,
+        Map<String, Object> properties,
+        Map<String, Object> oldProperties,
         List<String> problems) {
 
     /** The event cannot be answered at all: it is not JSON, or names no usable ResponseURL. */
@@ -54,12 +55,12 @@ public record CustomResourceRequest(
         String requestId = text(event, "RequestId", problems);
         String logicalId = text(event, "LogicalResourceId", problems);
         Object physical = event.get("PhysicalResourceId");
-        Map<String, String> props = strings(event.get("ResourceProperties"));
+        Map<String, Object> props = object(event.get("ResourceProperties"));
         if (props == null) {
             problems.add("ResourceProperties");
             props = Map.of();
         }
-        Map<String, String> old = strings(event.get("OldResourceProperties"));
+        Map<String, Object> old = object(event.get("OldResourceProperties"));
         return new CustomResourceRequest(requestType, responseUri, stackId, requestId, logicalId,
                 physical instanceof String s && !s.isBlank() ? s : null, props, old == null ? Map.of() : old,
                 List.copyOf(problems));
@@ -74,14 +75,14 @@ public record CustomResourceRequest(
         return "";
     }
 
-    private static Map<String, String> strings(Object value) {
+    private static Map<String, Object> object(Object value) {
         if (!(value instanceof Map<?, ?> map)) {
             return null;
         }
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> {
             if (v != null) {
-                out.put(String.valueOf(k), v instanceof String s ? s : Json.writeString(v));
+                out.put(String.valueOf(k), v);
             }
         });
         return out;

@@ -1,6 +1,7 @@
 package dev.costlink.callback;
 
 import dev.costlink.common.CallbackSignature;
+import dev.costlink.common.ConnectionIds;
 import java.util.regex.Pattern;
 
 /** PhysicalResourceIds and idempotency keys, derived (never stored) so that a repeated request gets the same ones. */
@@ -9,9 +10,9 @@ public final class Identifiers {
 
     private Identifiers() {}
 
-    /** Stable for the life of a connection; changes only with its identity (account, role). */
+    /** Stable for the life of a connection; changes only with its identity (account, role): {@link ConnectionIds}. */
     public static String connectionId(String accountId, String roleArn) {
-        return "costlink-" + accountId + "-" + CallbackSignature.sha256Hex(roleArn).substring(0, 16);
+        return ConnectionIds.of(accountId, roleArn);
     }
 
     /** For a request that could not be read well enough to name its connection; never reported to the vendor. */

@@ -1,15 +1,17 @@
 package dev.costlink.callback;
 
+import dev.costlink.common.ConnectionAlarm;
 import dev.costlink.common.Deadline;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 
 /**
  * PUTs the answer to the pre-signed ResponseURL. A non-2xx answer is not "sent": 5xx, 429 and I/O errors are retried
- * within the deadline. The Content-Type is empty because the pre-signed URL was signed without one.
+ * within the deadline. The Content-Type is empty because the pre-signed URL was signed without one. Each attempt ends
+ * at its own deadline (a {@link ConnectionAlarm}), and the status line is all that is read of the answer.
  */
 public final class ResponseSender {
     private static final int MAX_ATTEMPTS = 4;
@@ -33,7 +35,8 @@ public final class ResponseSender {
                     return new Result(false, attempt, detail);
                 }
             } catch (IOException e) {
-                detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+                // The class says enough: an I/O message can quote the URL, whose query holds the pre-signed signature.
+                detail = e instanceof SocketTimeoutException ? "timed out" : e.getClass().getSimpleName();
             }
             long pause = Math.min(100L << attempt, deadline.remainingMillis() - MIN_ATTEMPT_MILLIS);
             if (pause > 0) {
@@ -49,27 +52,32 @@ public final class ResponseSender {
     }
 
     private static int put(URI url, byte[] body, long budgetMillis) throws IOException {
+        int timeout = (int) Math.max(1, Math.min(5_000, budgetMillis));
         HttpURLConnection conn = (HttpURLConnection) url.toURL().openConnection();
+        conn.setConnectTimeout(Math.min(2_000, timeout));
+        conn.setReadTimeout(timeout);
+        conn.setRequestMethod("PUT");
+        conn.setDoOutput(true);
+        conn.setUseCaches(false);
+        conn.setFixedLengthStreamingMode(body.length);
+        conn.setRequestProperty("Content-Type", "");
+        ConnectionAlarm alarm = ConnectionAlarm.arm(conn, timeout);
         try {
-            int timeout = (int) Math.max(1, Math.min(5_000, budgetMillis));
-            conn.setConnectTimeout(Math.min(2_000, timeout));
-            conn.setReadTimeout(timeout);
-            conn.setRequestMethod("PUT");
-            conn.setDoOutput(true);
-            conn.setUseCaches(false);
-            conn.setFixedLengthStreamingMode(body.length);
-            conn.setRequestProperty("Content-Type", "");
             try (OutputStream out = conn.getOutputStream()) {
                 out.write(body);
             }
             int status = conn.getResponseCode();
-            try (InputStream in = status >= 400 ? conn.getErrorStream() : conn.getInputStream()) {
-                if (in != null) {
-                    in.readNBytes(8_192);
-                }
+            if (alarm.rang()) {
+                throw new SocketTimeoutException("cut at the attempt deadline");
             }
             return status;
+        } catch (IOException | RuntimeException e) {
+            if (alarm.rang()) {
+                throw new SocketTimeoutException("cut at the attempt deadline");
+            }
+            throw e;
         } finally {
+            alarm.close();
             conn.disconnect();
         }
     }

@@ -29,8 +29,18 @@ public final class DeliveryEvent {
         return "evt_" + CallbackSignature.sha256Hex("delivery\n" + ref.bucket() + "\n" + identity).substring(0, 40);
     }
 
+    /** The event's type; a delivery that changed during validation has none: it is not told (DeliveryReport). */
+    public static String type(DeliveryReport r) {
+        return switch (r.outcome()) {
+            case COMPLETED -> COMPLETED;
+            case INVALID -> INVALID;
+            case CHANGED -> throw new IllegalStateException("a delivery that changed during validation is not reported");
+        };
+    }
+
     public static byte[] body(DeliveryReport r, String id, Instant occurredAt, String externalId, String accountId,
                               String partition, String region) {
+        String type = type(r);
         DeliveryRef ref = r.ref();
         Map<String, Object> delivery = new LinkedHashMap<>();
         delivery.put("kind", ref.kind().name());
@@ -44,10 +54,15 @@ public final class DeliveryEvent {
             delivery.put(ref.kind() == DeliveryKind.CUR1 ? "assemblyId" : "executionId", r.runId());
         }
         delivery.put("manifestKey", ref.manifestKey());
+        if (r.format() != null) {
+            delivery.put("format", r.format().wireName());
+        }
         delivery.put("fileCount", r.fileCount());
-        delivery.put("totalRows", r.totalRows());
+        if (r.totalRows() != null) {
+            delivery.put("totalRows", r.totalRows());
+        }
         delivery.put("totalBytes", r.totalBytes());
-        if (!r.valid()) {
+        if (type.equals(INVALID)) {
             List<Map<String, Object>> problems = new ArrayList<>();
             for (DeliveryReport.Problem p : r.problems().subList(0, Math.min(MAX_PROBLEMS, r.problems().size()))) {
                 Map<String, Object> item = new LinkedHashMap<>();
@@ -63,7 +78,7 @@ public final class DeliveryEvent {
             }
         }
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", r.valid() ? COMPLETED : INVALID);
+        event.put("type", type);
         event.put("id", id);
         event.put("occurredAt", occurredAt.truncatedTo(ChronoUnit.MILLIS).toString());
         event.put("externalIdSha256", CallbackSignature.sha256Hex(externalId));

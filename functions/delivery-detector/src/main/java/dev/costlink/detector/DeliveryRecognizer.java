@@ -10,8 +10,13 @@ import java.util.regex.Pattern;
 /**
  * Tells a complete delivery from everything else that lands in a billing bucket, by its manifest's (decoded) key:
  * <ul>
- *   <li>CUR 2.0: {@code <p>/<export>/metadata/BILLING_PERIOD=YYYY-MM/[<timestamp>-<executionId>/]<export>-Manifest.json}
- *       (partition name in any case: FOCUS exports write {@code billing_period=});</li>
+ *   <li>CUR 2.0: {@code <p>/<export>/metadata/BILLING_PERIOD=YYYY-MM/[<timestamp>-<executionId>/]<export>-Manifest.json};
+ *       FOCUS: the same layout with {@code billing_period=} in lower case. Sources: AWS Data Exports user guide,
+ *       "Understanding export delivery" (every export: {@code <prefix>/<export>/data|metadata/<partition>/}, the
+ *       manifest after the data) and "FOCUS 1.0 with AWS columns" (table FOCUS_1_0_AWS); the lower-case partition is
+ *       from shared/reference/delivery-formats.md and public readers of FOCUS exports, as AWS does not document it.
+ *       Public code shows both spellings, so the key only suggests the kind: the manifest's columns decide
+ *       ({@link Manifest#listedKind()});</li>
  *   <li>carbon: {@code <p>/<export>/metadata/[carbon_]model_version=<v>/usage_period=YYYY-MM/<export>-Manifest.json},
  *       the model partition optional;</li>
  *   <li>CUR 1.0: {@code <p>/<report>/<yyyymmdd-yyyymmdd>/[<assemblyId>/]<report>-Manifest.json} or
@@ -77,7 +82,8 @@ public final class DeliveryRecognizer {
             for (int i = m + 1; i < parts.length - 1; i++) {
                 Matcher p = PERIOD.matcher(parts[i]);
                 if (p.matches()) {
-                    kind = p.group(1).toLowerCase(Locale.ROOT).equals("billing_period") ? DeliveryKind.CUR2
+                    kind = p.group(1).equals("billing_period") ? DeliveryKind.FOCUS
+                            : p.group(1).toLowerCase(Locale.ROOT).equals("billing_period") ? DeliveryKind.CUR2
                             : DeliveryKind.CARBON;
                     period = p.group(2) + "-" + p.group(3);
                 }

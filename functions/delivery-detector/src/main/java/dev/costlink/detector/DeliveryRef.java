@@ -5,4 +5,9 @@ package dev.costlink.detector;
  * every data file of this export must lie.
  */
 public record DeliveryRef(DeliveryKind kind, String bucket, String manifestKey, String exportName, String billingPeriod,
-                          String exportRoot) {}
+                          String exportRoot) {
+
+    DeliveryRef withKind(DeliveryKind other) {
+        return other == kind ? this : new DeliveryRef(other, bucket, manifestKey, exportName, billingPeriod, exportRoot);
+    }
+}

@@ -11,9 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Validates one delivery: the manifest, then every listed data file's existence and Parquet footer (ranged reads, at
- * most {@code concurrency} at a time), its columns against the manifest's, and the totals. Data files are never
- * downloaded, and files outside the bucket or the export's prefix are never read.
+ * Validates one delivery: the manifest, then every listed data file (at most {@code concurrency} at a time) as the
+ * delivery's format says: a Parquet file by its footer, a compressed CSV by its start ({@link CompressedCsv}); its
+ * columns against the manifest's, and the totals. Data files are never downloaded, and files outside the bucket or
+ * the export's prefix are never read.
  */
 public final class DeliveryValidator {
     static final int MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -28,21 +29,22 @@ public final class DeliveryValidator {
     }
 
     public DeliveryReport validate(DeliveryRef ref) {
-        List<DeliveryReport.Problem> problems = new ArrayList<>();
         ObjectStore.Read read;
         try {
-            read = store.get(ref.bucket(), ref.manifestKey(), MAX_MANIFEST_BYTES);
+            read = store.whole(ref.bucket(), ref.manifestKey(), MAX_MANIFEST_BYTES);
         } catch (ObjectStore.NotFound e) {
-            return report(ref, null, null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), "manifest not found")));
-        } catch (IllegalArgumentException e) {
-            return report(ref, null, null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), "manifest " + e.getMessage())));
+            return unread(ref, null, "manifest not found");
+        } catch (ObjectStore.TooLarge e) {
+            return unread(ref, null, "manifest " + e.getMessage() + ": not read");
         }
         Manifest manifest;
         try {
             manifest = Manifest.parse(ref.kind(), read.bytes());
         } catch (IllegalArgumentException e) {
-            return report(ref, read.eTag(), null, null, 0, 0, 0, List.of(problem(ref.manifestKey(), e.getMessage())));
+            return unread(ref, read.eTag(), e.getMessage());
         }
+        ref = byColumns(ref, manifest);
+        List<DeliveryReport.Problem> problems = new ArrayList<>();
         if (manifest.columns().isEmpty()) {
             problems.add(problem(ref.manifestKey(), "manifest lists no columns"));
         }
@@ -55,30 +57,72 @@ public final class DeliveryValidator {
                 keys.add(keyOf(ref, entry));
             }
         }
-        List<ParquetFooter.Result> results = readFooters(ref.bucket(), keys);
-        Set<String> expected = normalised(manifest.columns());
-        long rows = 0;
+        DeliveryFormat format = formatOf(manifest, keys);
+        if (format == null) {
+            problems.add(problem(ref.manifestKey(), "the manifest declares a content type or compression the "
+                    + "detector does not know: its files are not read"));
+            keys = List.of();
+        }
+        List<FileCheck> results = readAll(ref.bucket(), keys, format);
+        List<String> changed = new ArrayList<>();
+        Long rows = 0L;
         long bytes = 0;
         for (int i = 0; i < keys.size(); i++) {
-            ParquetFooter.Result r = results.get(i);
+            FileCheck r = results.get(i);
+            if (r.changed()) {
+                changed.add(keys.get(i));
+                continue;
+            }
             bytes += r.size();
             if (r.problem() != null) {
                 problems.add(problem(keys.get(i), r.problem()));
                 continue;
             }
-            rows += r.rows();
-            String difference = columnDifference(expected, r.columns());
-            if (!expected.isEmpty() && difference != null) {
+            rows = r.rows() == null || rows == null ? null : rows + r.rows();
+            String difference = r.columns() == null ? null : columnDifference(manifest.columns(), r.columns());
+            if (!manifest.columns().isEmpty() && difference != null) {
                 problems.add(problem(keys.get(i), difference));
             }
         }
         if (manifest.entries().isEmpty()) {
             problems.add(problem(null, "the manifest lists no data files"));
-        } else if (problems.isEmpty() && rows == 0) {
+        } else if (problems.isEmpty() && rows != null && rows == 0) {
             problems.add(problem(null, "empty delivery: the data files hold zero rows"));
         }
-        return report(ref, read.eTag(), manifest.runId(), manifest.exportArn(), manifest.entries().size(), rows, bytes,
-                problems);
+        return new DeliveryReport(ref, read.eTag(), manifest, format, manifest.entries().size(), rows, bytes,
+                List.copyOf(problems), List.copyOf(changed));
+    }
+
+    /** CUR 2.0 and FOCUS share a layout: the manifest's columns say which it is, when they tell. */
+    static DeliveryRef byColumns(DeliveryRef ref, Manifest manifest) {
+        DeliveryKind listed = manifest.listedKind();
+        boolean billingPeriodExport = ref.kind() == DeliveryKind.CUR2 || ref.kind() == DeliveryKind.FOCUS;
+        return billingPeriodExport && listed != null ? ref.withKind(listed) : ref;
+    }
+
+    /**
+     * The format the manifest declares; if it declares none, the one its files' names announce (Data Exports: e.g.
+     * {@code .snappy.parquet}, {@code .csv.gz}), Parquet when no name tells. Null for a declaration not understood.
+     */
+    static DeliveryFormat formatOf(Manifest manifest, List<String> keys) {
+        if (manifest.declared().unknown()) {
+            return null;
+        }
+        if (manifest.declared().format() != null) {
+            return manifest.declared().format();
+        }
+        for (String key : keys) {
+            DeliveryFormat named = DeliveryFormat.ofName(key);
+            if (named != null) {
+                return named;
+            }
+        }
+        return DeliveryFormat.PARQUET;
+    }
+
+    private static DeliveryReport unread(DeliveryRef ref, String eTag, String problem) {
+        return new DeliveryReport(ref, eTag, null, null, 0, 0L, 0, List.of(problem(ref.manifestKey(), problem)),
+                List.of());
     }
 
     /** Why a listed entry is not read, or null when it may be. */
@@ -125,36 +169,30 @@ public final class DeliveryValidator {
         return rest.substring(rest.indexOf('/') + 1);
     }
 
-    private List<ParquetFooter.Result> readFooters(String bucket, List<String> keys) {
+    private List<FileCheck> readAll(String bucket, List<String> keys, DeliveryFormat format) {
         if (keys.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, keys.size()), r -> {
-            Thread t = new Thread(r, "footer-reader");
+            Thread t = new Thread(r, "file-reader");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<ParquetFooter.Result>> futures = new ArrayList<>();
+            List<Future<FileCheck>> futures = new ArrayList<>();
             for (String key : keys) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        return ParquetFooter.read(store, bucket, key);
-                    } catch (ObjectStore.NotFound e) {
-                        return ParquetFooter.Result.broken(0, "listed in the manifest but missing from the bucket");
-                    }
-                }));
+                futures.add(pool.submit(() -> read(bucket, key, format)));
             }
-            List<ParquetFooter.Result> out = new ArrayList<>();
-            for (Future<ParquetFooter.Result> f : futures) {
+            List<FileCheck> out = new ArrayList<>();
+            for (Future<FileCheck> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
-                    throw new IllegalStateException("reading a footer failed: " + cause.getMessage(), cause);
+                    throw new IllegalStateException("reading a data file failed: " + cause.getMessage(), cause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while reading footers", e);
+                    throw new IllegalStateException("interrupted while reading data files", e);
                 }
             }
             return out;
@@ -163,21 +201,34 @@ public final class DeliveryValidator {
         }
     }
 
-    private static Set<String> normalised(List<String> columns) {
-        Set<String> out = new HashSet<>();
-        for (String c : columns) {
-            out.add(Manifest.normalise(c));
+    private FileCheck read(String bucket, String key, DeliveryFormat format) {
+        try {
+            return format == DeliveryFormat.PARQUET ? ParquetFooter.read(store, bucket, key)
+                    : CompressedCsv.read(store, bucket, key, format);
+        } catch (ObjectStore.NotFound e) {
+            return FileCheck.broken(0, "listed in the manifest but missing from the bucket");
+        } catch (ObjectStore.Changed e) {
+            return FileCheck.replacedWhileRead();
         }
-        return out;
     }
 
-    static String columnDifference(Set<String> expected, List<String> actual) {
-        Set<String> got = normalised(actual);
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(got);
+    /** Null when the file has the manifest's columns, spelling aside (ColumnNames); else what differs. */
+    static String columnDifference(List<Manifest.Column> expected, List<String> actual) {
+        Set<String> got = new HashSet<>();
+        for (String a : actual) {
+            got.add(ColumnNames.physical(a));
+        }
+        Set<String> listed = new HashSet<>();
+        Set<String> missing = new TreeSet<>();
+        for (Manifest.Column c : expected) {
+            listed.addAll(c.physical());
+            if (c.physical().stream().noneMatch(got::contains)) {
+                missing.add(c.name());
+            }
+        }
         Set<String> unexpected = new TreeSet<>();
         for (String a : actual) {
-            if (!expected.contains(Manifest.normalise(a))) {
+            if (!listed.contains(ColumnNames.physical(a))) {
                 unexpected.add(a);
             }
         }
@@ -198,10 +249,5 @@ public final class DeliveryValidator {
 
     private static DeliveryReport.Problem problem(String file, String problem) {
         return new DeliveryReport.Problem(file, problem);
-    }
-
-    private static DeliveryReport report(DeliveryRef ref, String eTag, String runId, String exportArn, int files,
-                                         long rows, long bytes, List<DeliveryReport.Problem> problems) {
-        return new DeliveryReport(ref, eTag, runId, exportArn, files, rows, bytes, List.copyOf(problems));
     }
 }

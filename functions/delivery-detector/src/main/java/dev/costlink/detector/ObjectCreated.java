@@ -18,7 +18,13 @@ public record ObjectCreated(String bucket, String key, String eTag) {
 
     /** Every notice in {@code raw}; an event of neither shape is an {@link IllegalArgumentException}. */
     public static List<ObjectCreated> parse(byte[] raw) {
-        Map<String, Object> event = Json.parseObject(raw);
+        Map<String, Object> event;
+        try {
+            event = Json.parseObject(raw);
+        } catch (IllegalArgumentException e) {
+            // A parser's message quotes the text it stopped at, and the event is logged and kept on failure.
+            throw new IllegalArgumentException("event is not a JSON object");
+        }
         if (event.get("Records") instanceof List<?> records) {
             List<ObjectCreated> out = new ArrayList<>();
             for (Object r : records) {

@@ -14,7 +14,9 @@ import org.apache.parquet.format.Util;
 
 /**
  * Reads a Parquet file's footer with ranged reads only: {@code <FileMetaData> <4-byte LE length> "PAR1"} at the end.
- * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not.
+ * One read of the last {@link #TAIL_BYTES} usually holds the whole footer; a second read fetches the rest if not,
+ * pinned to the first one's ETag: an object overwritten in between (a CUR refresh in overwrite mode) is
+ * {@link ObjectStore.Changed}, never mistaken for a corrupted footer.
  */
 public final class ParquetFooter {
     // A CUR 2.0 footer (125 columns) is about 34 KB per row group: 64 KiB is one request for most files.
@@ -23,36 +25,35 @@ public final class ParquetFooter {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
-    /** What one data file holds; {@code problem} is null when its footer is sound. */
-    public record Result(long size, long rows, List<String> columns, String problem) {
-        static Result broken(long size, String problem) {
-            return new Result(size, 0, List.of(), problem);
-        }
-    }
-
     private ParquetFooter() {}
 
-    public static Result read(ObjectStore store, String bucket, String key) throws ObjectStore.NotFound {
+    public static FileCheck read(ObjectStore store, String bucket, String key)
+            throws ObjectStore.NotFound, ObjectStore.Changed {
         ObjectStore.Read tail = store.tail(bucket, key, TAIL_BYTES);
         long size = tail.size();
         byte[] bytes = tail.bytes();
         if (size < 12) {
-            return Result.broken(size, "not a Parquet file: " + size + " bytes is too small");
+            return FileCheck.broken(size, "not a Parquet file: " + size + " bytes is too small");
         }
         byte[] end = Arrays.copyOfRange(bytes, bytes.length - 4, bytes.length);
         if (Arrays.equals(end, ENCRYPTED_MAGIC)) {
-            return Result.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
+            return FileCheck.broken(size, "encrypted Parquet footer (PARE): cannot be validated");
         }
         if (!Arrays.equals(end, MAGIC)) {
-            return Result.broken(size, "no trailing PAR1 magic: truncated or not a Parquet file");
+            byte[] start = bytes.length == size ? bytes : store.range(bucket, key, 0, 3, tail.eTag());
+            if (ContentSniffer.isGzip(start) || ContentSniffer.isZip(start)) {
+                return FileCheck.broken(size, "not a Parquet file: its content is " + ContentSniffer.describe(start)
+                        + " (the delivery is parquet)");
+            }
+            return FileCheck.broken(size, "no trailing PAR1 magic: truncated or not a Parquet file");
         }
         if (bytes.length == size && !Arrays.equals(Arrays.copyOf(bytes, 4), MAGIC)) {
-            return Result.broken(size, "no leading PAR1 magic: not a Parquet file");
+            return FileCheck.broken(size, "no leading PAR1 magic: not a Parquet file");
         }
         long footerLength = Integer.toUnsignedLong(
                 ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
         if (footerLength == 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
-            return Result.broken(size, "footer length " + footerLength + " is impossible for a file of " + size + " bytes");
+            return FileCheck.broken(size, "footer length " + footerLength + " is impossible for a file of " + size + " bytes");
         }
         byte[] footer;
         int inTail = bytes.length - 8;
@@ -60,7 +61,7 @@ public final class ParquetFooter {
             footer = Arrays.copyOfRange(bytes, (int) (inTail - footerLength), inTail);
         } else {
             long first = size - 8 - footerLength;
-            byte[] head = store.range(bucket, key, first, size - 8 - inTail - 1);
+            byte[] head = store.range(bucket, key, first, size - 8 - inTail - 1, tail.eTag());
             footer = new byte[(int) footerLength];
             System.arraycopy(head, 0, footer, 0, head.length);
             System.arraycopy(bytes, 0, footer, head.length, inTail);
@@ -68,16 +69,16 @@ public final class ParquetFooter {
         return decode(size, footer);
     }
 
-    static Result decode(long size, byte[] footer) {
+    static FileCheck decode(long size, byte[] footer) {
         FileMetaData meta;
         try {
             meta = Util.readFileMetaData(new ByteArrayInputStream(footer));
         } catch (IOException | RuntimeException e) {
-            return Result.broken(size, "corrupted Parquet footer: " + rootMessage(e));
+            return FileCheck.broken(size, "corrupted Parquet footer: " + rootMessage(e));
         }
         List<SchemaElement> schema = meta.getSchema();
         if (schema == null || schema.isEmpty()) {
-            return Result.broken(size, "corrupted Parquet footer: no schema");
+            return FileCheck.broken(size, "corrupted Parquet footer: no schema");
         }
         List<String> columns = new ArrayList<>();
         try {
@@ -88,15 +89,15 @@ public final class ParquetFooter {
                 index = skip(schema, index);
             }
             if (index != schema.size()) {
-                return Result.broken(size, "corrupted Parquet footer: schema tree does not match its element count");
+                return FileCheck.broken(size, "corrupted Parquet footer: schema tree does not match its element count");
             }
         } catch (IndexOutOfBoundsException e) {
-            return Result.broken(size, "corrupted Parquet footer: schema tree is truncated");
+            return FileCheck.broken(size, "corrupted Parquet footer: schema tree is truncated");
         }
         if (meta.getNum_rows() < 0) {
-            return Result.broken(size, "corrupted Parquet footer: negative row count");
+            return FileCheck.broken(size, "corrupted Parquet footer: negative row count");
         }
-        return new Result(size, meta.getNum_rows(), columns, null);
+        return new FileCheck(size, meta.getNum_rows(), columns, null);
     }
 
     /** Index just past the subtree rooted at {@code index}. */

@@ -3,7 +3,6 @@ package dev.costlink.detector;
 import dev.costlink.common.AwsClients;
 import dev.costlink.common.Lazy;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -15,34 +14,36 @@ public final class S3ObjectStore implements ObjectStore {
             () -> AwsClients.configure(S3Client.builder()).forcePathStyle(AwsClients.emulated()).build());
     private final AtomicLong bytesRead = new AtomicLong();
 
+    /** One ranged GET: the size (Content-Range) is known before the body, which is left unread if it is too large. */
+    @Override
+    public Read whole(String bucket, String key, int maxBytes) throws NotFound, TooLarge {
+        Read r = ranged(bucket, key, "bytes=0-" + (maxBytes - 1), maxBytes);
+        if (r.size() > maxBytes) {
+            throw new TooLarge(r.size(), maxBytes);
+        }
+        return r;
+    }
 
     @Override
-    public Read get(String bucket, String key, int maxBytes) throws NotFound {
-        ResponseBytes<GetObjectResponse> r = fetch(bucket, key, null);
-        if (r.response().contentLength() != null && r.response().contentLength() > maxBytes) {
-            throw new IllegalArgumentException("object is larger than " + maxBytes + " bytes");
-        }
-        byte[] bytes = r.asByteArrayUnsafe();
-        return new Read(bytes, bytes.length, r.response().eTag());
+    public Read head(String bucket, String key, int maxBytes) throws NotFound {
+        return ranged(bucket, key, "bytes=0-" + (maxBytes - 1), Long.MAX_VALUE);
     }
 
     @Override
     public Read tail(String bucket, String key, int maxBytes) throws NotFound {
-        try {
-            ResponseBytes<GetObjectResponse> r = fetch(bucket, key, "bytes=-" + maxBytes);
-            byte[] bytes = r.asByteArrayUnsafe();
-            return new Read(bytes, totalSize(r.response(), bytes.length), r.response().eTag());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 416) { // a suffix range of an empty object
-                return new Read(new byte[0], 0, null);
-            }
-            throw e;
-        }
+        return ranged(bucket, key, "bytes=-" + maxBytes, Long.MAX_VALUE);
     }
 
     @Override
-    public byte[] range(String bucket, String key, long first, long last) throws NotFound {
-        return fetch(bucket, key, "bytes=" + first + "-" + last).asByteArrayUnsafe();
+    public byte[] range(String bucket, String key, long first, long last, String eTag) throws NotFound, Changed {
+        try {
+            return get(bucket, key, "bytes=" + first + "-" + last, eTag, Long.MAX_VALUE).bytes();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new Changed(key);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -50,11 +51,31 @@ public final class S3ObjectStore implements ObjectStore {
         return bytesRead.get();
     }
 
-    private ResponseBytes<GetObjectResponse> fetch(String bucket, String key, String range) throws NotFound {
+    private Read ranged(String bucket, String key, String range, long readUpTo) throws NotFound {
         try {
-            ResponseBytes<GetObjectResponse> r = CLIENT.get().getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range));
-            bytesRead.addAndGet(r.asByteArrayUnsafe().length);
-            return r;
+            return get(bucket, key, range, null, readUpTo);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) { // any range of an empty object
+                return new Read(new byte[0], 0, null);
+            }
+            throw e;
+        }
+    }
+
+    /** The body is read only when the object's total size is at most {@code readUpTo}; else it is aborted unread. */
+    private Read get(String bucket, String key, String range, String ifMatch, long readUpTo) throws NotFound {
+        try {
+            return CLIENT.get().getObject(b -> b.bucket(bucket).key(key).range(range).ifMatch(ifMatch),
+                    (response, body) -> {
+                        long size = totalSize(response);
+                        if (size > readUpTo) {
+                            body.abort();
+                            return new Read(new byte[0], size, response.eTag());
+                        }
+                        byte[] bytes = body.readAllBytes();
+                        bytesRead.addAndGet(bytes.length);
+                        return new Read(bytes, size < 0 ? bytes.length : size, response.eTag());
+                    });
         } catch (NoSuchKeyException e) {
             throw new NotFound(key);
         } catch (S3Exception e) {
@@ -65,8 +86,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /** "bytes 100-199/2000" gives 2000; without a Content-Range the body was the whole object. */
-    static long totalSize(GetObjectResponse response, int received) {
+    /** "bytes 100-199/2000" gives 2000; without a Content-Range the body is the whole object; -1 if unknown. */
+    static long totalSize(GetObjectResponse response) {
         String range = response.contentRange();
         if (range != null) {
             int slash = range.lastIndexOf('/');
@@ -74,6 +95,6 @@ public final class S3ObjectStore implements ObjectStore {
                 return Long.parseLong(range.substring(slash + 1).trim());
             }
         }
-        return received;
+        return response.contentLength() == null ? -1 : response.contentLength();
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Which connection a delivery belongs to (docs/callback-contract.md, "What the registry checks"): an ACTIVE connection
  * of the same tenant and account whose recorded facts name the delivery's bucket and export (CUR 2.0 export, CUR 1.0
- * report or carbon export) and, when they record a report prefix, whose prefix holds the manifest.
+ * report, carbon or FOCUS export) and, when they record a report prefix for that kind, whose prefix holds the manifest.
  */
 final class DeliveryOwner {
     /** One attribute of the connection item the decision read, and the value it had (null: absent). */
@@ -32,21 +32,31 @@ final class DeliveryOwner {
         return Optional.empty();
     }
 
+    /**
+     * What a connection's facts must say to own a delivery of one kind: the fact naming that export, the CUR version
+     * when the kind is a CUR (a CUR 1.0 report is not a CUR 2.0 connection's), and the prefix that must hold it.
+     */
+    private record KindRule(String exportNameFact, boolean curVersionIsKind, String prefixFact) {}
+
+    private static final Map<String, KindRule> RULES = Map.of(
+            "CUR2", new KindRule(Facts.EXPORT_NAME, true, Facts.CUR_PREFIX),
+            "CUR1", new KindRule(Facts.EXPORT_NAME, true, Facts.CUR_PREFIX),
+            "CARBON", new KindRule(Facts.CARBON_EXPORT_NAME, false, Facts.CARBON_PREFIX),
+            "FOCUS", new KindRule(Facts.FOCUS_EXPORT_NAME, false, Facts.FOCUS_PREFIX));
+
     private static Match match(Map<?, ?> d, StoredConnection c) {
         String kind = (String) d.get("kind");
+        KindRule rule = RULES.get(kind);
         String name = (String) d.get(EventShape.nameField(kind));
         List<Reliance> relied = new ArrayList<>();
         boolean owns = holds(c, List.of(Connections.STATUS), Connections.ACTIVE, relied)
                 && holds(c, List.of(Connections.FACTS, Facts.BUCKET), (String) d.get("bucket"), relied)
-                && (kind.equals("CARBON")
-                    ? holds(c, List.of(Connections.FACTS, Facts.CARBON_EXPORT_NAME), name, relied)
-                    : holds(c, List.of(Connections.FACTS, Facts.CUR_VERSION), kind, relied)
-                        && holds(c, List.of(Connections.FACTS, Facts.EXPORT_NAME), name, relied));
+                && (!rule.curVersionIsKind() || holds(c, List.of(Connections.FACTS, Facts.CUR_VERSION), kind, relied))
+                && holds(c, List.of(Connections.FACTS, rule.exportNameFact()), name, relied);
         if (!owns) {
             return null;
         }
-        List<String> prefixPath = List.of(Connections.FACTS, Facts.PREFIXES,
-                kind.equals("CARBON") ? Facts.CARBON_PREFIX : Facts.CUR_PREFIX);
+        List<String> prefixPath = List.of(Connections.FACTS, Facts.PREFIXES, rule.prefixFact());
         String prefix = c.text(prefixPath);
         relied.add(new Reliance(prefixPath, prefix));
         return holdsManifest(prefix, (String) d.get("manifestKey")) ? new Match(c.key(), List.copyOf(relied)) : null;

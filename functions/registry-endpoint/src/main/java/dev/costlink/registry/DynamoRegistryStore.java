@@ -1,9 +1,11 @@
 package dev.costlink.registry;
 
 import dev.costlink.common.AwsClients;
+import dev.costlink.common.Deadline;
 import dev.costlink.common.Lazy;
 import dev.costlink.common.RegistrySchema.Connections;
 import dev.costlink.common.RegistrySchema.Deliveries;
+import dev.costlink.common.RegistrySchema.Facts;
 import dev.costlink.common.RegistrySchema.Events;
 import dev.costlink.common.RegistrySchema.Tenants;
 import java.math.BigDecimal;
@@ -25,7 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * table and applied to the connections or deliveries table in one transaction whose condition is "event id not seen":
  * a retried or replayed event changes nothing. A connection's history keeps its newest
  * {@link Connections#HISTORY_LIMIT} entries: the item is read, and written back only if its last event is still the one
- * read (else {@link Recording.Outcome#CONNECTION_CHANGED}, and the receiver decides again).
+ * read (else {@link Recording.Outcome#CONNECTION_CHANGED}, and the receiver decides again). A connection event that
+ * occurred before the one the item last applied is recorded as seen and changes nothing. Revoking a payer's members
+ * follows the exactly-once record, in batches ({@link #revokeMembers}).
  */
 public final class DynamoRegistryStore implements RegistryStore {
     static final String VALIDATION_EXCEPTION = "ValidationException";
@@ -47,8 +51,20 @@ public final class DynamoRegistryStore implements RegistryStore {
         }
     }
 
-    /** One transaction: its items and, in the same order, what each one is for. */
-    private record Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles) {}
+    /**
+     * One transaction: its items and, in the same order, what each one is for; {@code detail} says what a committed
+     * transaction did when that is not simply "applied" (null).
+     */
+    private record Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles, String detail) {
+        Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles) {
+            this(items, roles, null);
+        }
+    }
+
+    /** A member revocation transaction: DynamoDB's 100 items, one of them the check that the payer is still revoked. */
+    static final int MEMBERS_PER_TRANSACTION = 99;
+    /** Query-and-revoke rounds of one revocation; members that keep conflicting are left to the sender's retry. */
+    static final int MAX_REVOCATION_ROUNDS = 3;
 
     private final Tables tables;
     private final Lazy<DynamoDbClient> client =
@@ -99,7 +115,7 @@ public final class DynamoRegistryStore implements RegistryStore {
                 : delivery(eventId, event, owner, now);
         try {
             client.get().transactWriteItems(r -> r.transactItems(tx.items()));
-            return Recording.of(Recording.Outcome.RECORDED);
+            return new Recording(Recording.Outcome.RECORDED, tx.detail());
         } catch (TransactionCanceledException e) {
             List<String> codes = e.hasCancellationReasons()
                     ? e.cancellationReasons().stream().map(CancellationReason::code).toList() : List.of();
@@ -137,12 +153,17 @@ public final class DynamoRegistryStore implements RegistryStore {
                 Connections.CONNECTION, s(Connections.key(account, role)));
 
         Expression read = new Expression();
-        String projection = read.name(Connections.LAST_EVENT_ID) + ", " + read.name(Connections.HISTORY);
+        String projection = String.join(", ", read.name(Connections.LAST_EVENT_ID), read.name(Connections.HISTORY),
+                read.name(Connections.LAST_OCCURRED_AT));
         Map<String, AttributeValue> current = client.get().getItem(r -> r.tableName(tables.connections()).key(key)
                 .consistentRead(true).projectionExpression(projection).expressionAttributeNames(read.names())).item();
         AttributeValue lastEvent = current == null ? null : current.get(Connections.LAST_EVENT_ID);
         List<AttributeValue> history = current == null || !current.containsKey(Connections.HISTORY)
                 ? List.of() : current.get(Connections.HISTORY).l();
+        long occurred = EventShape.occurredAtMillis(event);
+        if (olderThanApplied(current, occurred)) {
+            return stale(eventId, event, key, lastEvent, now);
+        }
 
         Expression x = new Expression();
         List<String> set = new ArrayList<>();
@@ -152,6 +173,7 @@ public final class DynamoRegistryStore implements RegistryStore {
         set.add(x.name(Connections.ROLE_ARN) + " = " + x.value(s(role)));
         set.add(x.name(Connections.UPDATED_AT) + " = " + at);
         set.add(x.name(Connections.LAST_EVENT_ID) + " = " + x.value(s(eventId)));
+        set.add(x.name(Connections.LAST_OCCURRED_AT) + " = " + x.value(n(occurred)));
         set.add(x.name(Connections.HISTORY) + " = "
                 + x.value(AttributeValue.fromL(boundedHistory(history, historyEntry(type, eventId, now),
                         Connections.HISTORY_LIMIT))));
@@ -173,14 +195,142 @@ public final class DynamoRegistryStore implements RegistryStore {
             remove.add(x.name(Connections.REVOKED_AT));
         }
         String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        String unchanged = lastEvent == null
-                ? "attribute_not_exists(" + x.name(Connections.LAST_EVENT_ID) + ")"
-                : x.name(Connections.LAST_EVENT_ID) + " = " + x.value(lastEvent);
+        String unchanged = unchanged(x, lastEvent);
         TransactWriteItem effect = TransactWriteItem.builder().update(u -> u.tableName(tables.connections()).key(key)
                 .updateExpression(update).conditionExpression(unchanged)
                 .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
         return new Transaction(List.of(seen(eventId, event, now), effect),
                 List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION));
+    }
+
+    /** True when the item holds a connection event that occurred after {@code occurredMillis} (ties are applied). */
+    static boolean olderThanApplied(Map<String, AttributeValue> current, long occurredMillis) {
+        AttributeValue last = current == null ? null : current.get(Connections.LAST_OCCURRED_AT);
+        return last != null && last.n() != null && new BigDecimal(last.n()).compareTo(BigDecimal.valueOf(occurredMillis)) > 0;
+    }
+
+    /**
+     * An event older than the one the connection holds: recorded as seen (exactly once, like any other) and applied to
+     * nothing, under the same check that the connection is still as read.
+     */
+    private Transaction stale(String eventId, Map<String, Object> event, Map<String, AttributeValue> key,
+                              AttributeValue lastEvent, long now) {
+        Expression x = new Expression();
+        String unchanged = unchanged(x, lastEvent);
+        TransactWriteItem guard = TransactWriteItem.builder().conditionCheck(c -> c.tableName(tables.connections())
+                .key(key).conditionExpression(unchanged)
+                .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
+        return new Transaction(List.of(seen(eventId, event, now), guard),
+                List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION),
+                "older than the connection's last applied event: recorded, not applied");
+    }
+
+    private static String unchanged(Expression x, AttributeValue lastEvent) {
+        return lastEvent == null
+                ? "attribute_not_exists(" + x.name(Connections.LAST_EVENT_ID) + ")"
+                : x.name(Connections.LAST_EVENT_ID) + " = " + x.value(lastEvent);
+    }
+
+    @Override
+    public MemberRevocation revokeMembers(String tenant, String payerKey, String deleteEventId, long now,
+                                          Deadline deadline) {
+        if (!revokedWithAnOrganization(tenant, payerKey, deleteEventId)) {
+            return MemberRevocation.done(0, null);
+        }
+        int revoked = 0;
+        for (int round = 1; round <= MAX_REVOCATION_ROUNDS; round++) {
+            List<String> members = activeMembers(tenant, payerKey);
+            if (members.isEmpty()) {
+                return MemberRevocation.done(revoked, null);
+            }
+            for (int from = 0; from < members.size(); from += MEMBERS_PER_TRANSACTION) {
+                if (deadline.passed()) {
+                    return MemberRevocation.unfinished(revoked, "time budget spent");
+                }
+                List<String> batch = members.subList(from, Math.min(members.size(), from + MEMBERS_PER_TRANSACTION));
+                List<TransactWriteItem> items = new ArrayList<>();
+                batch.forEach(member -> items.add(revocation(tenant, member, payerKey, now)));
+                items.add(payerStillRevoked(tenant, payerKey, deleteEventId));
+                try {
+                    client.get().transactWriteItems(r -> r.transactItems(items));
+                    revoked += batch.size();
+                } catch (TransactionCanceledException e) {
+                    List<String> codes = e.hasCancellationReasons()
+                            ? e.cancellationReasons().stream().map(CancellationReason::code).toList() : List.of();
+                    if (codes.size() == items.size()
+                            && TransactionOutcome.CONDITIONAL_CHECK_FAILED.equals(codes.get(codes.size() - 1))) {
+                        // The payer was connected again meanwhile: its members are no longer this delete's to revoke.
+                        return MemberRevocation.done(revoked, "the payer connection changed during the revocation");
+                    }
+                    // A member changed or was busy: the next round reads the members again.
+                }
+            }
+        }
+        List<String> left = activeMembers(tenant, payerKey);
+        return left.isEmpty() ? MemberRevocation.done(revoked, null)
+                : MemberRevocation.unfinished(revoked, left.size() + " members still ACTIVE after "
+                        + MAX_REVOCATION_ROUNDS + " rounds");
+    }
+
+    /** The payer item is REVOKED by this very delete, and its facts (from its last created/updated) name an organisation. */
+    private boolean revokedWithAnOrganization(String tenant, String payerKey, String deleteEventId) {
+        Expression x = new Expression();
+        String projection = String.join(", ", x.name(Connections.STATUS), x.name(Connections.LAST_EVENT_ID),
+                x.path(List.of(Connections.FACTS, Facts.ORGANIZATION)));
+        Map<String, AttributeValue> payer = client.get().getItem(r -> r.tableName(tables.connections())
+                .key(connectionKey(tenant, payerKey)).consistentRead(true).projectionExpression(projection)
+                .expressionAttributeNames(x.names())).item();
+        if (payer == null || !Connections.REVOKED.equals(text(payer.get(Connections.STATUS)))
+                || !deleteEventId.equals(text(payer.get(Connections.LAST_EVENT_ID)))) {
+            return false;
+        }
+        AttributeValue facts = payer.get(Connections.FACTS);
+        return facts != null && facts.hasM() && facts.m().containsKey(Facts.ORGANIZATION);
+    }
+
+    /** The keys of the tenant's connections under {@code payerKey} that are not REVOKED yet. */
+    private List<String> activeMembers(String tenant, String payerKey) {
+        List<String> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Expression x = new Expression();
+            String condition = x.name(Connections.TENANT) + " = " + x.value(s(tenant));
+            String filter = x.name(Connections.ORGANIZATION_CONNECTION) + " = " + x.value(s(payerKey)) + " AND "
+                    + x.name(Connections.STATUS) + " <> " + x.value(s(Connections.REVOKED));
+            String projection = x.name(Connections.CONNECTION);
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = client.get().query(r -> r.tableName(tables.connections()).consistentRead(true)
+                    .keyConditionExpression(condition).filterExpression(filter).projectionExpression(projection)
+                    .expressionAttributeNames(x.names()).expressionAttributeValues(x.values()).exclusiveStartKey(from));
+            page.items().forEach(item -> out.add(text(item.get(Connections.CONNECTION))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private TransactWriteItem revocation(String tenant, String member, String payerKey, long now) {
+        Expression x = new Expression();
+        String at = x.value(n(now));
+        String update = "SET " + x.name(Connections.STATUS) + " = " + x.value(s(Connections.REVOKED)) + ", "
+                + x.name(Connections.REVOKED_AT) + " = if_not_exists(" + x.name(Connections.REVOKED_AT) + ", " + at
+                + "), " + x.name(Connections.UPDATED_AT) + " = " + at;
+        String stillMember = x.name(Connections.ORGANIZATION_CONNECTION) + " = " + x.value(s(payerKey));
+        return TransactWriteItem.builder().update(u -> u.tableName(tables.connections())
+                .key(connectionKey(tenant, member)).updateExpression(update).conditionExpression(stillMember)
+                .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
+    }
+
+    private TransactWriteItem payerStillRevoked(String tenant, String payerKey, String deleteEventId) {
+        Expression x = new Expression();
+        String condition = x.name(Connections.STATUS) + " = " + x.value(s(Connections.REVOKED)) + " AND "
+                + x.name(Connections.LAST_EVENT_ID) + " = " + x.value(s(deleteEventId));
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(tables.connections())
+                .key(connectionKey(tenant, payerKey)).conditionExpression(condition)
+                .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
+    }
+
+    private static Map<String, AttributeValue> connectionKey(String tenant, String connection) {
+        return Map.of(Connections.TENANT, s(tenant), Connections.CONNECTION, s(connection));
     }
 
     private Transaction delivery(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
@@ -192,7 +342,7 @@ public final class DynamoRegistryStore implements RegistryStore {
         String tenant = (String) event.get("externalIdSha256");
         String kind = (String) d.get("kind");
         Map<String, Object> last = new LinkedHashMap<>(d);
-        last.put(Deliveries.EVENT_TYPE, event.get("type"));
+        last.put(Deliveries.TYPE, event.get("type"));
         last.put(Deliveries.EVENT_ID, eventId);
         last.put(Deliveries.RECEIVED_AT, now);
 

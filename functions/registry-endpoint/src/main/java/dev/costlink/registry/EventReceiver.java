@@ -1,106 +1,149 @@
 package dev.costlink.registry;
 
 import dev.costlink.common.CallbackSignature;
+import dev.costlink.common.Deadline;
 import dev.costlink.common.JsonLog;
+import dev.costlink.common.Metrics;
+import dev.costlink.common.RegistrySchema.Connections;
+import dev.costlink.registry.Verdict.Refusal;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The registry's rules for one request (docs/callback-contract.md, "Verifying a request"): cheap refusals first, then
  * the tenant, then the signature in constant time over the raw body, then, for a delivery, the connection it belongs
- * to, then exactly-once recording. Every answer, including a failure of the store, comes out of {@link #receive}.
+ * to, then exactly-once recording. Every answer, including an unreadable request and a failure (or a missing
+ * configuration) of the store, comes out of {@link #receive} as a {@link Verdict}, which is counted there and only there.
  */
 public final class EventReceiver {
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final long MAX_SKEW_SECONDS = 300;
     /** Tries of one event when its connection changes between reading and writing (each try reads it again). */
     static final int MAX_TRIES = 3;
+    /** The time a deleted payer's members may take to revoke before the sender is told to retry (function: 10 s). */
+    static final long MEMBER_REVOCATION_BUDGET_MILLIS = 4_000;
     private static final Pattern EVENT_ID = Pattern.compile("evt_[0-9a-f]{40}");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{1,12}");
 
-    private final RegistryStore store;
+    private final Supplier<RegistryStore> store;
     private final Clock clock;
     private final JsonLog log;
+    private final Metrics metrics;
 
-    public EventReceiver(RegistryStore store, Clock clock, JsonLog log) {
+    /** {@code store} is asked for on the first request that needs it: a misconfigured store is a 503 like any other. */
+    public EventReceiver(Supplier<RegistryStore> store, Clock clock, JsonLog log, Metrics metrics) {
         this.store = store;
         this.clock = clock;
         this.log = log;
+        this.metrics = metrics;
     }
 
-    public HttpExchange.Response receive(HttpExchange.Request request) {
+    /** A Lambda function URL request (payload format 2.0), as the function receives it. */
+    public HttpExchange.Response receive(byte[] functionUrlRequest) {
+        Verdict verdict;
         try {
-            return answer(request);
+            HttpExchange.Request request;
+            try {
+                request = HttpExchange.Request.parse(functionUrlRequest);
+            } catch (IllegalArgumentException e) {
+                // The parser's message could quote the request: say what is wrong, not what was sent.
+                request = null;
+            }
+            verdict = request == null ? Verdict.refused(Refusal.BAD_REQUEST, "not a function URL request")
+                    : answer(request);
         } catch (RuntimeException e) {
             // 5xx makes the sender retry; nothing was recorded, so the retry applies the event once.
             log.error("registry failure", "error", e.getClass().getSimpleName(), "detail", e.getMessage());
-            return unavailable();
+            verdict = unavailable();
+        }
+        count(verdict);
+        return verdict.response();
+    }
+
+    /** The one place answers are counted (metrics.json: EventsAccepted, EventsDuplicate, EventsRefused). */
+    private void count(Verdict verdict) {
+        try {
+            switch (verdict.kind()) {
+                case ACCEPTED -> metrics.emit(Map.of("EventType", verdict.eventType()), Map.of("EventsAccepted", 1));
+                case DUPLICATE -> metrics.count("EventsDuplicate", 1);
+                case REFUSED -> {
+                    log.info("request refused", "status", verdict.response().status(),
+                            "reason", verdict.response().body().get("error"));
+                    metrics.emit(Map.of("Reason", verdict.refusal().reason), Map.of("EventsRefused", 1));
+                }
+            }
+        } catch (RuntimeException e) {
+            // A metric never changes the answer: the event is recorded (or refused) whatever the log line does.
+            log.error("metric not emitted", "error", e.getClass().getSimpleName());
         }
     }
 
-    private HttpExchange.Response answer(HttpExchange.Request request) {
+    private Verdict answer(HttpExchange.Request request) {
         if (!request.method().equalsIgnoreCase("POST")) {
-            return error(405, "only POST is accepted").withHeader("Allow", "POST");
+            return Verdict.refused(Refusal.METHOD_NOT_ALLOWED, "only POST is accepted").withHeader("Allow", "POST");
         }
         String contentType = Optional.ofNullable(request.header("content-type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
-            return error(415, "Content-Type must be application/json");
+            return Verdict.refused(Refusal.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
         if (request.body().length > MAX_BODY_BYTES) {
-            return error(413, "body is larger than " + MAX_BODY_BYTES + " bytes");
+            return Verdict.refused(Refusal.TOO_LARGE, "body is larger than " + MAX_BODY_BYTES + " bytes");
         }
         String ts = request.header(CallbackSignature.TIMESTAMP_HEADER);
         String signature = request.header(CallbackSignature.SIGNATURE_HEADER);
         if (ts == null || signature == null) {
-            return error(401, "CostLink-Timestamp and CostLink-Signature are required");
+            return Verdict.refused(Refusal.UNSIGNED, "CostLink-Timestamp and CostLink-Signature are required");
         }
         if (!TIMESTAMP.matcher(ts).matches()
                 || Math.abs(clock.instant().getEpochSecond() - Long.parseLong(ts)) > MAX_SKEW_SECONDS) {
-            return error(401, "stale or future timestamp: more than " + MAX_SKEW_SECONDS + " s from the receiver's clock");
+            return Verdict.refused(Refusal.STALE_TIMESTAMP,
+                    "stale or future timestamp: more than " + MAX_SKEW_SECONDS + " s from the receiver's clock");
         }
         String key = request.header(CallbackSignature.IDEMPOTENCY_HEADER);
         if (key == null || !EVENT_ID.matcher(key).matches()) {
-            return error(400, "Idempotency-Key is missing or malformed");
+            return Verdict.refused(Refusal.BAD_REQUEST, "Idempotency-Key is missing or malformed");
         }
         Map<String, Object> event;
         try {
             event = EventBody.parse(request.body());
         } catch (EventBody.Malformed e) {
-            return error(400, "malformed JSON: " + e.getMessage());
+            return Verdict.refused(Refusal.MALFORMED_JSON, "malformed JSON: " + e.getMessage());
         }
         String shapeProblem = EventShape.problem(event, key);
         if (shapeProblem != null) {
-            return error(400, shapeProblem);
+            return Verdict.refused(Refusal.WRONG_SHAPE, shapeProblem);
         }
         String tenantHash = (String) event.get("externalIdSha256");
-        Optional<String> externalId = store.externalId(tenantHash);
+        Optional<String> externalId = store.get().externalId(tenantHash);
         if (externalId.isEmpty()) {
-            return error(404, "unknown tenant");
+            return Verdict.refused(Refusal.UNKNOWN_TENANT, "unknown tenant");
         }
         if (!CallbackSignature.verify(externalId.get(), Long.parseLong(ts), request.body(), signature)) {
             log.warn("bad signature", "tenant", tenantHash.substring(0, 12), "eventId", key);
-            return error(401, "bad signature");
+            return Verdict.refused(Refusal.BAD_SIGNATURE, "bad signature");
         }
         return record(key, event, tenantHash);
     }
 
-    private HttpExchange.Response record(String key, Map<String, Object> event, String tenantHash) {
+    private Verdict record(String key, Map<String, Object> event, String tenantHash) {
+        RegistryStore registry = store.get();
         Recording recording = null;
         for (int tries = 1; tries <= MAX_TRIES; tries++) {
             DeliveryOwner.Match owner = null;
             if (!EventShape.isConnection(event)) {
                 Optional<DeliveryOwner.Match> match = DeliveryOwner.find((Map<?, ?>) event.get("delivery"),
-                        store.connections(tenantHash, (String) event.get("accountId")));
+                        registry.connections(tenantHash, (String) event.get("accountId")));
                 if (match.isEmpty()) {
-                    return error(409, "no ACTIVE connection of this tenant in accountId records this delivery's "
-                            + "bucket, export and prefix");
+                    return Verdict.refused(Refusal.NO_OWNING_CONNECTION, "no ACTIVE connection of this tenant in "
+                            + "accountId records this delivery's bucket, export and prefix");
                 }
                 owner = match.get();
             }
-            recording = store.record(key, event, owner, clock.instant().getEpochSecond());
+            recording = registry.record(key, event, owner, clock.instant().getEpochSecond());
             if (recording.outcome() != Recording.Outcome.CONNECTION_CHANGED) {
                 break;
             }
@@ -108,18 +151,15 @@ public final class EventReceiver {
         Object[] fields = {"type", event.get("type"), "eventId", key, "tenant", tenantHash.substring(0, 12),
                 "accountId", event.get("accountId"), "detail", recording.detail()};
         return switch (recording.outcome()) {
-            case RECORDED -> {
-                log.info("event recorded", fields);
-                yield HttpExchange.Response.of(200, "status", "accepted");
-            }
-            case DUPLICATE -> {
-                log.info("event already seen", fields);
-                yield HttpExchange.Response.of(200, "status", "duplicate");
+            case RECORDED, DUPLICATE -> {
+                log.info(recording.outcome() == Recording.Outcome.RECORDED ? "event recorded" : "event already seen",
+                        fields);
+                yield afterRecorded(key, event, tenantHash, recording.outcome() == Recording.Outcome.RECORDED);
             }
             case UNSTORABLE -> {
                 log.error("event cannot be stored", fields);
-                yield error(422, "the registry cannot store this event: DynamoDB refuses it for good (a size, nesting "
-                        + "or number limit); retrying will not help");
+                yield Verdict.refused(Refusal.UNSTORABLE, "the registry cannot store this event: DynamoDB refuses it "
+                        + "for good (a size, nesting or number limit); retrying will not help");
             }
             case BUSY, CONNECTION_CHANGED -> {
                 log.warn("event not recorded, sender will retry", fields);
@@ -128,11 +168,29 @@ public final class EventReceiver {
         };
     }
 
-    private static HttpExchange.Response unavailable() {
-        return error(503, "registry temporarily unavailable");
+    /**
+     * A recorded (or already seen) connection.deleted of a payer revokes its organisation's member connections; a
+     * revocation left unfinished is answered 503, and the retry of the same event (a duplicate) carries it on.
+     */
+    private Verdict afterRecorded(String key, Map<String, Object> event, String tenantHash, boolean recordedNow) {
+        if ("connection.deleted".equals(event.get("type"))) {
+            String payer = Connections.key((String) event.get("accountId"),
+                    (String) ((Map<?, ?>) event.get("connection")).get("roleArn"));
+            MemberRevocation members = store.get().revokeMembers(tenantHash, payer, key,
+                    clock.instant().getEpochSecond(), Deadline.in(MEMBER_REVOCATION_BUDGET_MILLIS));
+            if (members.revoked() > 0 || members.detail() != null) {
+                log.info("organisation members revoked with their payer connection", "eventId", key,
+                        "revoked", members.revoked(), "complete", members.complete(), "detail", members.detail());
+            }
+            if (!members.complete()) {
+                log.warn("member revocation unfinished, sender will retry", "eventId", key, "detail", members.detail());
+                return unavailable();
+            }
+        }
+        return recordedNow ? Verdict.accepted((String) event.get("type")) : Verdict.duplicate();
     }
 
-    private static HttpExchange.Response error(int status, String message) {
-        return HttpExchange.Response.of(status, "error", message);
+    private static Verdict unavailable() {
+        return Verdict.refused(Refusal.UNAVAILABLE, "registry temporarily unavailable");
     }
 }

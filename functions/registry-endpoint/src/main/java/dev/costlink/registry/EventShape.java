@@ -1,5 +1,7 @@
 package dev.costlink.registry;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -7,14 +9,17 @@ import java.util.regex.Pattern;
 
 /**
  * What the registry requires of a parsed body before it touches the registry (docs/callback-contract.md): the
- * envelope, a connection whose role and stack live in the event's own account, a delivery naming its kind and export.
+ * envelope, a connection whose role and stack live in the event's own account, a delivery naming its kind and export
+ * (its row count and format are optional: a large compressed CSV's rows are not counted, an unreadable manifest names
+ * no format).
  * Problems are described by field, never by quoting the value.
  */
 final class EventShape {
     static final Set<String> CONNECTION_TYPES = Set.of("connection.created", "connection.updated",
             "connection.deleted");
     static final Set<String> DELIVERY_TYPES = Set.of("delivery.completed", "delivery.invalid");
-    static final Set<String> DELIVERY_KINDS = Set.of("CUR2", "CUR1", "CARBON");
+    static final Set<String> DELIVERY_KINDS = Set.of("CUR2", "CUR1", "CARBON", "FOCUS");
+    static final Set<String> DELIVERY_FORMATS = Set.of("parquet", "csv-gzip", "csv-zip");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/.+");
@@ -43,6 +48,9 @@ final class EventShape {
         }
         if (!(e.get("occurredAt") instanceof String)) {
             return "occurredAt is required";
+        }
+        if (occurredAtMillis(e) == null) {
+            return "occurredAt must be an ISO-8601 UTC time (2026-11-22T09:00:00.123Z)";
         }
         return CONNECTION_TYPES.contains(t) ? connectionProblem(e, account) : deliveryProblem(e);
     }
@@ -73,19 +81,38 @@ final class EventShape {
             return "delivery is required";
         }
         if (!DELIVERY_KINDS.contains(d.get("kind"))) {
-            return "delivery.kind must be CUR2, CUR1 or CARBON";
+            return "delivery.kind must be CUR2, CUR1, CARBON or FOCUS";
         }
         for (String field : new String[] {"bucket", "billingPeriod", "manifestKey", nameField(d.get("kind"))}) {
             if (!(d.get(field) instanceof String s) || s.isEmpty()) {
                 return "delivery." + field + " is required";
             }
         }
-        for (String field : new String[] {"fileCount", "totalRows", "totalBytes"}) {
+        for (String field : new String[] {"fileCount", "totalBytes"}) {
             if (!(d.get(field) instanceof Number)) {
                 return "delivery." + field + " must be a number";
             }
         }
+        // Absent when counting would mean downloading a file (a large compressed CSV).
+        if (d.containsKey("totalRows") && !(d.get("totalRows") instanceof Number)) {
+            return "delivery.totalRows must be a number when present";
+        }
+        if (d.containsKey("format") && !DELIVERY_FORMATS.contains(d.get("format"))) {
+            return "delivery.format must be parquet, csv-gzip or csv-zip when present";
+        }
         return null;
+    }
+
+    /** The event's occurredAt in epoch milliseconds, or null when it is not an ISO-8601 UTC time. */
+    static Long occurredAtMillis(Map<String, Object> e) {
+        if (!(e.get("occurredAt") instanceof String text) || !text.endsWith("Z")) {
+            return null;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException notATime) {
+            return null;
+        }
     }
 
     /** The delivery field naming its export: {@code reportName} for a CUR 1.0 report, else {@code exportName}. */

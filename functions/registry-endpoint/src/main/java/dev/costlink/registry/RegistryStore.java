@@ -1,5 +1,6 @@
 package dev.costlink.registry;
 
+import dev.costlink.common.Deadline;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,4 +19,13 @@ public interface RegistryStore {
      * on to still hold (else {@link Recording.Outcome#CONNECTION_CHANGED}). {@code owner} is null for connection events.
      */
     Recording record(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long receivedAtEpochSeconds);
+
+    /**
+     * After a connection.deleted was recorded (or seen again): when the connection {@code payerKey} is REVOKED by that
+     * very event and its facts carry an organisation, sets every connection of the tenant whose
+     * {@code organizationConnection} is {@code payerKey} REVOKED, in transactions of at most 100 items, until
+     * {@code deadline}. Idempotent: members already revoked are left alone, so running it again finishes the job.
+     */
+    MemberRevocation revokeMembers(String tenant, String payerKey, String deleteEventId, long nowEpochSeconds,
+                                   Deadline deadline);
 }

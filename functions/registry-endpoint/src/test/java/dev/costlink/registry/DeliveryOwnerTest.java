@@ -27,6 +27,8 @@ class DeliveryOwnerTest {
         facts.put(Facts.CUR_VERSION, curVersion);
         facts.put(Facts.EXPORT_NAME, "CostLink-Export");
         facts.put(Facts.CARBON_EXPORT_NAME, "CostLink-Carbon");
+        facts.put(Facts.FOCUS_EXPORT_NAME, "CostLink-FOCUS");
+        prefixes.put(Facts.FOCUS_PREFIX, "reports/focus");
         facts.put(Facts.PREFIXES, prefixes);
         Map<String, Object> item = new LinkedHashMap<>();
         item.put(Connections.CONNECTION, key);
@@ -46,6 +48,8 @@ class DeliveryOwnerTest {
 
     static final String CUR2_KEY = "reports/cur2/CostLink-Export/metadata/BILLING_PERIOD=2026-05/CostLink-Export-Manifest.json";
     static final String CUR1_KEY = "reports/cur1/CostLink-Export/20260501-20260601/CostLink-Export-Manifest.json";
+    static final String FOCUS_KEY = "reports/focus/CostLink-FOCUS/metadata/billing_period=2026-05/"
+            + "CostLink-FOCUS-Manifest.json";
     static final String CARBON_KEY = "reports/carbon-footprint/CostLink-Carbon/metadata/usage_period=2026-05/"
             + "CostLink-Carbon-Manifest.json";
 
@@ -79,6 +83,25 @@ class DeliveryOwnerTest {
                 connection(ROLE_KEY, "ACTIVE", "CUR2")).orElseThrow();
         assertEquals(new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.CARBON_EXPORT_NAME), "CostLink-Carbon"),
                 carbon.reliances().get(2));
+    }
+
+    @Test
+    void aFocusExportBelongsToTheConnectionNamingItUnderItsFocusPrefix() {
+        StoredConnection c = connection(ROLE_KEY, "ACTIVE", "CUR1");
+        DeliveryOwner.Match m = find(delivery("FOCUS", "CostLink-FOCUS", FOCUS_KEY), c).orElseThrow();
+        assertEquals(List.of(
+                new DeliveryOwner.Reliance(List.of(Connections.STATUS), "ACTIVE"),
+                new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.BUCKET), "acme-costlink-cur"),
+                new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.FOCUS_EXPORT_NAME), "CostLink-FOCUS"),
+                new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.PREFIXES, Facts.FOCUS_PREFIX),
+                        "reports/focus")),
+                m.reliances(), "FOCUS does not depend on the CUR version");
+        assertTrue(find(delivery("FOCUS", "CostLink-Export", FOCUS_KEY.replace("CostLink-FOCUS", "CostLink-Export")), c)
+                .isEmpty(), "the CUR export's name is not the FOCUS export's");
+        assertTrue(find(delivery("FOCUS", "CostLink-FOCUS", FOCUS_KEY.replace("reports/focus/", "reports/cur2/")), c)
+                .isEmpty(), "outside the FOCUS prefix");
+        facts(c).remove(Facts.FOCUS_EXPORT_NAME);
+        assertTrue(find(delivery("FOCUS", "CostLink-FOCUS", FOCUS_KEY), c).isEmpty(), "a connection without FOCUS");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.costlink.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +54,20 @@ class DynamoRegistryStoreTest {
                 () -> DynamoRegistryStore.Tables.from(Map.of("COSTLINK_TENANTS_TABLE", "t")));
         assertEquals("registry is not configured: COSTLINK_CONNECTIONS_TABLE, COSTLINK_DELIVERIES_TABLE, "
                 + "COSTLINK_EVENTS_TABLE must be set", e.getMessage());
+    }
+
+    @Test
+    void anEventOlderThanTheAppliedOneIsStaleTiesAreNot() {
+        Map<String, AttributeValue> item = Map.of(Connections.LAST_OCCURRED_AT, AttributeValue.fromN("1000"));
+        assertTrue(DynamoRegistryStore.olderThanApplied(item, 999));
+        assertFalse(DynamoRegistryStore.olderThanApplied(item, 1000));
+        assertFalse(DynamoRegistryStore.olderThanApplied(item, 1001));
+        assertFalse(DynamoRegistryStore.olderThanApplied(null, 5), "a new connection");
+        assertFalse(DynamoRegistryStore.olderThanApplied(Map.of(), 5), "an item recorded before the order was kept");
+    }
+
+    @Test
+    void aRevocationTransactionHoldsAtMostDynamoDbsHundredItems() {
+        assertEquals(100, DynamoRegistryStore.MEMBERS_PER_TRANSACTION + 1, "the members and the payer's check");
     }
 }

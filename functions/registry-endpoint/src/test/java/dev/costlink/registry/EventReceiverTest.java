@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.costlink.common.CallbackSignature;
 import dev.costlink.common.Json;
-import dev.costlink.common.JsonLog;
+import dev.costlink.common.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,9 @@ class EventReceiverTest {
     static final long NOW = 1_767_225_600L;
 
     final InMemoryRegistryStore store = new InMemoryRegistryStore();
-    final EventReceiver receiver = new EventReceiver(store, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
-            new JsonLog("registry-endpoint-test"));
+    final CapturedLog captured = new CapturedLog();
+    final EventReceiver receiver = new EventReceiver(() -> store, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+            captured.log, new Metrics(captured.log));
 
     EventReceiverTest() {
         store.tenants.put(TENANT, EXTERNAL_ID);
@@ -56,7 +58,17 @@ class EventReceiverTest {
     }
 
     HttpExchange.Response send(byte[] body, Map<String, String> headers, String method) {
-        return receiver.receive(new HttpExchange.Request(method, headers, body));
+        return receiver.receive(functionUrlRequest(method, headers, body));
+    }
+
+    /** What a Lambda function URL hands the function (payload format 2.0), the body base64-encoded byte for byte. */
+    static byte[] functionUrlRequest(String method, Map<String, String> headers, byte[] body) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("requestContext", Map.of("http", Map.of("method", method)));
+        request.put("headers", headers);
+        request.put("body", Base64.getEncoder().encodeToString(body));
+        request.put("isBase64Encoded", true);
+        return Json.write(request);
     }
 
     HttpExchange.Response send(byte[] body) {
@@ -296,5 +308,165 @@ class EventReceiverTest {
         HttpExchange.Response r = send(connectionEvent());
         assertRefused(503, "registry temporarily unavailable", r);
         assertFalse(r.body().toString().contains("unreachable"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ unreadable, unconfigured
+    @Test
+    void aRequestThatIsNotAFunctionUrlRequestIsRefusedWithoutQuotingIt() {
+        HttpExchange.Response r = receiver.receive("{\"headers\": cl-Secret-Looking".getBytes(StandardCharsets.UTF_8));
+        assertRefused(400, "not a function URL request", r);
+        assertFalse(captured.text().contains("cl-Secret-Looking"));
+        assertEquals(List.of(refusedMetric("BadRequest")), metricsOf(captured.metrics()));
+    }
+
+    @Test
+    void aStoreThatCannotBeConfiguredIsA503CountedLikeAnyOther() {
+        EventReceiver unconfigured = new EventReceiver(() -> {
+            throw new IllegalStateException("registry is not configured: COSTLINK_EVENTS_TABLE must be set");
+        }, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), captured.log, new Metrics(captured.log));
+        byte[] body = Json.write(connectionEvent());
+        assertRefused(503, "registry temporarily unavailable",
+                unconfigured.receive(functionUrlRequest("POST", headers(body, NOW, EXTERNAL_ID), body)));
+        assertEquals(List.of(refusedMetric("Unavailable")), metricsOf(captured.metrics()));
+    }
+
+    // ------------------------------------------------------------------------------------------------ metrics
+    /** Each EMF line as (metric names, dimension sets, dimension values) for comparison. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> metricsOf(List<Map<String, Object>> lines) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Map<String, Object> line : lines) {
+            Map<String, Object> aws = (Map<String, Object>) line.get("_aws");
+            Map<String, Object> directive = ((List<Map<String, Object>>) aws.get("CloudWatchMetrics")).get(0);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("metrics", ((List<Map<String, Object>>) directive.get("Metrics")).stream()
+                    .map(m -> m.get("Name")).toList());
+            summary.put("dimensions", directive.get("Dimensions"));
+            for (List<String> set : (List<List<String>>) directive.get("Dimensions")) {
+                set.forEach(key -> summary.put(key, line.get(key)));
+            }
+            out.add(summary);
+        }
+        return out;
+    }
+
+    static Map<String, Object> refusedMetric(String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metrics", List.of("EventsRefused"));
+        m.put("dimensions", List.of(List.of(), List.of("Reason")));
+        m.put("Reason", reason);
+        return m;
+    }
+
+    @Test
+    void everyAnswerIsCountedOnceAsAcceptedDuplicateOrRefused() {
+        send(connectionEvent());
+        send(connectionEvent());
+        store.connections.clear();
+        send(deliveryEvent());
+        Map<String, Object> accepted = new LinkedHashMap<>();
+        accepted.put("metrics", List.of("EventsAccepted"));
+        accepted.put("dimensions", List.of(List.of(), List.of("EventType")));
+        accepted.put("EventType", "connection.created");
+        Map<String, Object> duplicate = new LinkedHashMap<>();
+        duplicate.put("metrics", List.of("EventsDuplicate"));
+        duplicate.put("dimensions", List.of(List.of()));
+        assertEquals(List.of(accepted, duplicate, refusedMetric("NoOwningConnection")), metricsOf(captured.metrics()));
+    }
+
+    @Test
+    void eachRefusalIsCountedByItsReasonNeverItsText() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        send(body, h, "GET");
+        Map<String, String> text = new LinkedHashMap<>(h);
+        text.put("content-type", "text/plain");
+        send(body, text, "POST");
+        Map<String, Object> padded = connectionEvent();
+        padded.put("padding", "x".repeat(EventReceiver.MAX_BODY_BYTES));
+        send(padded);
+        Map<String, String> unsigned = new LinkedHashMap<>(h);
+        unsigned.remove("costlink-signature");
+        send(body, unsigned, "POST");
+        send(body, headers(body, NOW - 3_600, EXTERNAL_ID), "POST");
+        Map<String, String> noKey = new LinkedHashMap<>(h);
+        noKey.remove("idempotency-key");
+        send(body, noKey, "POST");
+        send("{\"type\":".getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> shapeless = connectionEvent();
+        shapeless.remove("connection");
+        send(shapeless);
+        send(body, headers(body, NOW, "cl-not-the-secret"), "POST");
+        store.scripted.add(new Recording(Recording.Outcome.UNSTORABLE, "cancellation reasons [None, ValidationError]"));
+        send(connectionEvent());
+        store.scripted.add(new Recording(Recording.Outcome.BUSY, "cancellation reasons [None, ThrottlingError]"));
+        send(connectionEvent());
+        store.tenants.clear();
+        send(connectionEvent());
+        List<String> reasons = metricsOf(captured.metrics()).stream().map(m -> (String) m.get("Reason")).toList();
+        assertEquals(List.of("MethodNotAllowed", "UnsupportedMediaType", "TooLarge", "Unsigned", "StaleTimestamp",
+                "BadRequest", "MalformedJson", "WrongShape", "BadSignature", "Unstorable", "Unavailable",
+                "UnknownTenant"), reasons);
+        for (Verdict.Refusal refusal : Verdict.Refusal.values()) {
+            assertTrue(refusal.reason.matches("[A-Za-z]{1,40}"), refusal.reason);
+        }
+    }
+
+    @Test
+    void aFailingStoreIsCountedAsUnavailable() {
+        store.failure = new IllegalStateException("DynamoDB unreachable");
+        send(connectionEvent());
+        assertEquals(List.of(refusedMetric("Unavailable")), metricsOf(captured.metrics()));
+    }
+
+    // ------------------------------------------------------------------------------------------------ a payer's members
+    static Map<String, Object> deletedEvent() {
+        Map<String, Object> e = connectionEvent();
+        e.put("type", "connection.deleted");
+        return e;
+    }
+
+    static final String PAYER_KEY = "111122223333#arn:aws:iam::111122223333:role/CostLink-ReadAccess";
+
+    @Test
+    void aRecordedDeleteRevokesThePayersMembers() {
+        assertAnswer(200, "status", "accepted", send(deletedEvent()));
+        assertEquals(List.of(List.of(TENANT, PAYER_KEY, EventShapeTest.KEY)), store.revocations);
+    }
+
+    @Test
+    void anUnfinishedRevocationIsA503AndTheRetryCarriesItOn() {
+        store.scriptedRevocations.add(MemberRevocation.unfinished(99, "time budget spent"));
+        assertRefused(503, "registry temporarily unavailable", send(deletedEvent()));
+        assertAnswer(200, "status", "duplicate", send(deletedEvent()));
+        assertEquals(2, store.revocations.size(), "the duplicate revokes again: only what is left");
+        List<String> reasons = metricsOf(captured.metrics()).stream()
+                .map(m -> m.containsKey("Reason") ? (String) m.get("Reason") : (String) ((List<?>) m.get("metrics")).get(0))
+                .toList();
+        assertEquals(List.of("Unavailable", "EventsDuplicate"), reasons);
+    }
+
+    @Test
+    void otherEventsRevokeNothing() {
+        send(connectionEvent());
+        send(deliveryEvent());
+        Map<String, Object> updated = connectionEvent();
+        updated.put("type", "connection.updated");
+        updated.put("id", "evt_" + "b".repeat(40));
+        send(Json.write(updated), headersWithKey(Json.write(updated), "evt_" + "b".repeat(40)), "POST");
+        assertTrue(store.revocations.isEmpty());
+    }
+
+    @Test
+    void aRefusedDeleteRevokesNothing() {
+        store.scripted.add(new Recording(Recording.Outcome.BUSY, "cancellation reasons [None, ThrottlingError]"));
+        assertEquals(503, send(deletedEvent()).status());
+        assertTrue(store.revocations.isEmpty());
+    }
+
+    static Map<String, String> headersWithKey(byte[] body, String key) {
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("idempotency-key", key);
+        return h;
     }
 }

@@ -57,7 +57,7 @@ class EventShapeTest {
     @Test
     void wellFormedEventsPass() {
         assertNull(EventShape.problem(connectionEvent("111122223333"), KEY));
-        for (String kind : new String[] {"CUR2", "CUR1", "CARBON"}) {
+        for (String kind : new String[] {"CUR2", "CUR1", "CARBON", "FOCUS"}) {
             assertNull(EventShape.problem(deliveryEvent("111122223333", kind), KEY));
         }
     }
@@ -108,7 +108,7 @@ class EventShapeTest {
     void aDeliveryNamesItsKindAndExport() {
         Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
         delivery(e).put("kind", "CUR3");
-        assertEquals("delivery.kind must be CUR2, CUR1 or CARBON", EventShape.problem(e, KEY));
+        assertEquals("delivery.kind must be CUR2, CUR1, CARBON or FOCUS", EventShape.problem(e, KEY));
         e = deliveryEvent("111122223333", "CUR1");
         delivery(e).put("exportName", delivery(e).remove("reportName"));
         assertEquals("delivery.reportName is required", EventShape.problem(e, KEY));
@@ -117,6 +117,40 @@ class EventShapeTest {
         assertEquals("delivery.exportName is required", EventShape.problem(e, KEY));
         e = deliveryEvent("111122223333", "CUR2");
         delivery(e).put("totalRows", "3");
-        assertEquals("delivery.totalRows must be a number", EventShape.problem(e, KEY));
+        assertEquals("delivery.totalRows must be a number when present", EventShape.problem(e, KEY));
+        e = deliveryEvent("111122223333", "CUR2");
+        delivery(e).remove("fileCount");
+        assertEquals("delivery.fileCount must be a number", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aTextDeliveryMayLeaveItsRowsUncounted() {
+        Map<String, Object> e = deliveryEvent("111122223333", "CUR1");
+        delivery(e).remove("totalRows");
+        delivery(e).put("format", "csv-gzip");
+        assertNull(EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aFormatIsOneTheContractNames() {
+        for (String format : new String[] {"parquet", "csv-gzip", "csv-zip"}) {
+            Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
+            delivery(e).put("format", format);
+            assertNull(EventShape.problem(e, KEY));
+        }
+        Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
+        delivery(e).put("format", "csv");
+        assertEquals("delivery.format must be parquet, csv-gzip or csv-zip when present", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void occurredAtIsAnIsoUtcTime() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        assertEquals(Long.valueOf(1_795_338_000_000L), EventShape.occurredAtMillis(e));
+        for (String bad : new String[] {"yesterday", "2026-11-22T09:00:00", "2026-11-22T09:00:00+01:00", ""}) {
+            e.put("occurredAt", bad);
+            assertEquals("occurredAt must be an ISO-8601 UTC time (2026-11-22T09:00:00.123Z)",
+                    EventShape.problem(e, KEY), bad);
+        }
     }
 }

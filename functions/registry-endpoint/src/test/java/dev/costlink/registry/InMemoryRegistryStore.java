@@ -1,5 +1,6 @@
 package dev.costlink.registry;
 
+import dev.costlink.common.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,6 +25,10 @@ final class InMemoryRegistryStore implements RegistryStore {
     final Deque<List<StoredConnection>> nextConnectionReads = new ArrayDeque<>();
     int connectionReads;
     RuntimeException failure;
+    /** Each revokeMembers call: tenant, payer key, delete event id. */
+    final List<List<String>> revocations = new ArrayList<>();
+    /** What the next revokeMembers calls give; empty: done, nothing revoked. */
+    final Deque<MemberRevocation> scriptedRevocations = new ArrayDeque<>();
 
     @Override
     public Optional<String> externalId(String externalIdSha256) {
@@ -49,5 +54,12 @@ final class InMemoryRegistryStore implements RegistryStore {
             return scripted.pop();
         }
         return Recording.of(seen.add(eventId) ? Recording.Outcome.RECORDED : Recording.Outcome.DUPLICATE);
+    }
+
+    @Override
+    public MemberRevocation revokeMembers(String tenant, String payerKey, String deleteEventId, long now,
+                                          Deadline deadline) {
+        revocations.add(List.of(tenant, payerKey, deleteEventId));
+        return scriptedRevocations.isEmpty() ? MemberRevocation.done(0, null) : scriptedRevocations.pop();
     }
 }

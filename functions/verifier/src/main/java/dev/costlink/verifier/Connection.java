@@ -2,12 +2,9 @@ package dev.costlink.verifier;
 
 import java.time.Instant;
 
-/** What the verifier needs of one registered connection and its tenant. */
-public record Connection(String tenant, String tenantName, String connectionKey, String accountId, String roleArn,
-                         String externalId, String bucket, String curPrefix, String carbonPrefix, Instant registeredAt,
-                         HealthStatus lastStatus, Instant lastPublishedAt, String curVersion, String exportName,
-                         String exportArn, String carbonExportName, String carbonExportArn) {
-    public boolean hasBillingData() {
-        return bucket != null && curPrefix != null;
-    }
-}
+/**
+ * What the verifier needs of one registered connection: its tenant, its registry key ({@code <account>#<role ARN>}),
+ * its id ({@code costlink-<account>-<hash>}, the one customers see), the role, its billing facts and its health.
+ */
+public record Connection(Tenant tenant, String key, String id, String accountId, String roleArn, Instant registeredAt,
+                         BillingFacts billing, HealthState health) {}

@@ -1,11 +1,22 @@
 package dev.costlink.verifier;
 
+import dev.costlink.verifier.BillingFacts.Feed;
+import dev.costlink.verifier.Check.State;
+import dev.costlink.verifier.CustomerAccount.ExportState;
+import dev.costlink.verifier.CustomerAccount.Session;
+import dev.costlink.verifier.FreshnessCheck.Subject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/** Runs the checks of one connection, the way the vendor's platform will reach it: through the role. */
+/**
+ * Runs the checks of one connection, the way the vendor's platform will reach it: through the role. Checks come in a
+ * fixed order: assume-role; then, for a connection with a billing bucket, cur-freshness, focus-freshness and
+ * carbon-month (or bucket-access when the role cannot list the bucket); delivery-valid (what the detector reported);
+ * delivery-failures (the stack's queue of events the vendor missed); then the exports' own status (cur-export or
+ * cur-report, focus-export, carbon-export), which needs no bucket access. The exports' status is read first: their
+ * creation time opens a recreated export's first-delivery window.
+ */
 public final class ConnectionVerifier {
     private final CustomerAccount account;
     private final FreshnessCheck freshness;
@@ -15,51 +26,91 @@ public final class ConnectionVerifier {
         this.freshness = new FreshnessCheck(thresholds);
     }
 
-    public List<Check> verify(Connection c, Instant asOf) {
+    /** An export the connection names, looked up in BCM Data Exports: its state, null when AWS has no such export. */
+    private record Looked(ExportRef export, ExportState state) {
+        static Instant createdAt(Looked l) {
+            return l == null || l.state == null ? null : l.state.createdAt();
+        }
+    }
+
+    /** The exports read for one verification; a feed that names no export (or a CUR 1.0 report) has none (null). */
+    private record Exports(Looked cur, Looked focus, Looked carbon) {}
+
+    public List<Check> verify(Connection c, DeliveryReports reported, Instant asOf) {
         List<Check> checks = new ArrayList<>();
-        CustomerAccount.Session session;
+        Session session;
         try {
-            session = account.assume(c.roleArn(), c.externalId());
-            checks.add(Check.pass("assume-role", "Assumed " + c.roleArn() + " with the tenant's ExternalId."));
+            session = account.assume(c.roleArn(), c.tenant().externalId());
+            checks.add(Check.of("assume-role", State.OK, "Assumed " + c.roleArn() + " with the tenant's ExternalId."));
         } catch (CustomerAccount.AssumeRoleRefused e) {
-            checks.add(Check.fail("assume-role", "Cannot assume " + c.roleArn() + " (" + e.getMessage() + "). Likely "
-                    + "causes: the ExternalId in the role's trust policy differs from the tenant's (the customer "
-                    + "rotated it without telling the vendor), the trust policy does not name the vendor account, or "
-                    + "the role was deleted. Fix: update the connection stack with the tenant's ExternalId."));
+            checks.add(Check.of("assume-role", State.DENIED, "Cannot assume " + c.roleArn() + " (" + e.getMessage()
+                    + "). Likely causes: the ExternalId in the role's trust policy differs from the tenant's (the "
+                    + "customer rotated it without telling the vendor), the trust policy does not name the vendor "
+                    + "account, or the role was deleted. Fix: update the connection stack with the tenant's ExternalId."));
             return checks;
         }
-        if (!c.hasBillingData()) {
-            return checks;
+        BillingFacts b = c.billing();
+        Exports exports = new Exports(b.legacyCur() ? null : lookup(session, b.cur()), lookup(session, b.focus()),
+                lookup(session, b.carbon()));
+        if (b.bucket() != null) {
+            deliveries(session, c, exports, asOf, checks);
         }
-        try {
-            Optional<Instant> newest = session.newestManifest(c.bucket(), c.curPrefix());
-            checks.add(freshness.cur(c.registeredAt(), newest.orElse(null), asOf));
-            if (c.carbonPrefix() != null) {
-                checks.add(freshness.carbon(session.newestCarbonMonth(c.bucket(), c.carbonPrefix()).orElse(null), asOf));
-            }
-            if ("CUR2".equals(c.curVersion()) && (c.exportArn() != null || c.exportName() != null)) {
-                checks.add(exportCheck(session, "cur-export", c.exportArn(), c.exportName()));
-            }
-            if ("CUR1".equals(c.curVersion()) && c.exportName() != null) {
-                checks.add(ExportStatusCheck.legacyReport(c.exportName(), session.reportStatus(c.exportName())));
-            }
-            if (c.carbonExportArn() != null || c.carbonExportName() != null) {
-                checks.add(exportCheck(session, "carbon-export", c.carbonExportArn(), c.carbonExportName()));
-            }
-        } catch (CustomerAccount.BucketDenied e) {
-            checks.add(Check.fail("bucket-access", "The role cannot read s3://" + c.bucket() + "/" + c.curPrefix()
-                    + " (" + e.getMessage() + "). Likely causes: the bucket-read policy was removed from the role, or "
-                    + "the bucket policy denies it. Fix: update the connection stack."));
+        if (b.bucket() != null && reported.known()) {
+            checks.add(DeliveryValidityCheck.of(reported.of(b)));
         }
+        Check parked = DeliveryFailuresCheck.of(session, c.accountId(), b.failureQueue());
+        if (parked != null) {
+            checks.add(parked);
+        }
+        if (b.legacyCur() && b.cur().export().name() != null) {
+            String report = b.cur().export().name();
+            checks.add(ExportStatusCheck.legacyReport(report, session.report(report)));
+        }
+        exportCheck("cur-export", exports.cur(), checks);
+        exportCheck("focus-export", exports.focus(), checks);
+        exportCheck("carbon-export", exports.carbon(), checks);
         return checks;
     }
 
-    private static Check exportCheck(CustomerAccount.Session session, String name, String arn, String exportName) {
-        String label = exportName != null ? exportName : arn;
-        return session.export(arn, exportName)
-                .map(e -> ExportStatusCheck.of(name, e.name(), e.statusCode(), e.statusReason(), e.latestRun(),
-                        e.latestRunReason(), e.lastRefreshedAt()))
-                .orElseGet(() -> Check.fail(name, "Export " + label + " does not exist (deleted, or created under "
-                        + "another name). Fix: update the connection stack, which recreates it."));
+    /** The freshness checks of a connection with a bucket, or bucket-access alone when the role may not list it. */
+    private void deliveries(Session session, Connection c, Exports exports, Instant asOf, List<Check> checks) {
+        BillingFacts b = c.billing();
+        List<Check> found = new ArrayList<>();
+        try {
+            if (b.hasBucket()) {
+                found.add(!b.cur().located() ? freshness.curUnlocated()
+                        : freshness.deliveries(Subject.cur(b.cur().export()), c.registeredAt(),
+                                Looked.createdAt(exports.cur()), DeliveryLocator.newestCur(session, b).orElse(null),
+                                asOf));
+            }
+            if (b.hasFocus()) {
+                found.add(!b.focus().located() ? freshness.unlocated(FreshnessCheck.FOCUS, "FOCUS export")
+                        : freshness.deliveries(Subject.focus(b.focus().export()), c.registeredAt(),
+                                Looked.createdAt(exports.focus()), DeliveryLocator.newestFocus(session, b).orElse(null),
+                                asOf));
+            }
+            if (b.hasCarbon()) {
+                found.add(!b.carbon().located() ? freshness.carbonUnlocated()
+                        : freshness.carbon(c.registeredAt(), Looked.createdAt(exports.carbon()),
+                                DeliveryLocator.newestCarbonMonth(session, b).orElse(null), asOf));
+            }
+        } catch (CustomerAccount.BucketDenied e) {
+            found = List.of(Check.of("bucket-access", State.DENIED, "The role cannot list the report prefixes of "
+                    + "s3://" + b.bucket() + " (" + e.getMessage() + "). Likely causes: the bucket-read policy was "
+                    + "removed from the role, or the bucket policy denies it. Fix: update the connection stack."));
+        }
+        checks.addAll(found);
+    }
+
+    /** BCM Data Exports' state of the feed's export; null when the feed names none. */
+    private static Looked lookup(Session session, Feed feed) {
+        return feed.export().isKnown() ? new Looked(feed.export(), session.export(feed.export()).orElse(null)) : null;
+    }
+
+    private static void exportCheck(String name, Looked looked, List<Check> checks) {
+        if (looked != null) {
+            checks.add(looked.state() != null ? ExportStatusCheck.of(name, looked.state())
+                    : ExportStatusCheck.notFound(name, looked.export()));
+        }
     }
 }

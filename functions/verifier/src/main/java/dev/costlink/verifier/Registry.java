@@ -1,21 +1,43 @@
 package dev.costlink.verifier;
 
 import dev.costlink.common.AwsClients;
+import dev.costlink.common.ConnectionIds;
 import dev.costlink.common.Lazy;
+import dev.costlink.common.RegistrySchema.Connections;
+import dev.costlink.common.RegistrySchema.Deliveries;
+import dev.costlink.common.RegistrySchema.Facts;
+import dev.costlink.common.RegistrySchema.Tenants;
+import dev.costlink.common.Text;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
-/** The verifier's view of the registry the endpoint writes: active connections, tenants, and health state. */
-public final class Registry {
+/**
+ * The verifier's view of the registry the endpoint writes (dev.costlink.common.RegistrySchema): active connections,
+ * tenants, last deliveries, and the health state the verifier keeps on each connection. Every query and scan reads
+ * every page.
+ */
+public final class Registry implements HealthStore {
+    private static final Lazy<DynamoDbClient> DDB = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
+    private static final List<String> DELIVERY_TEXT = List.of(Deliveries.TYPE, Deliveries.KIND, Deliveries.EXPORT_NAME,
+            Deliveries.REPORT_NAME, Deliveries.BILLING_PERIOD, Deliveries.MANIFEST_KEY);
+    private static final List<String> DELIVERY_NUMBERS = List.of(Deliveries.FILE_COUNT, Deliveries.TOTAL_ROWS,
+            Deliveries.TOTAL_BYTES);
+    /** Inside a delivery.invalid record: the callback contract's {@code delivery.problems} and {@code problemCount}. */
+    static final String PROBLEMS = "problems";
+    static final String PROBLEM_COUNT = "problemCount";
+    static final int MAX_PROBLEMS = 3;
+    static final int MAX_PROBLEM_BYTES = 512;
+
     private final String tenantsTable;
     private final String connectionsTable;
     private final String deliveriesTable;
-    private final Lazy<DynamoDbClient> ddb = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
 
     public Registry(String tenantsTable, String connectionsTable, String deliveriesTable) {
         this.tenantsTable = tenantsTable;
@@ -23,84 +45,233 @@ public final class Registry {
         this.deliveriesTable = deliveriesTable;
     }
 
-    /** The newest delivery the registry holds for the connection's account, summarised; null when none or unknown. */
-    public Map<String, Object> lastDelivery(Connection c) {
+    @Override
+    public DeliveryReports deliveries(Connection c) {
         if (deliveriesTable == null) {
-            return null;
+            return DeliveryReports.UNKNOWN;
         }
-        Map<String, Object> newest = null;
-        long newestAt = -1;
-        for (Map<String, AttributeValue> item : ddb.get().query(r -> r.tableName(deliveriesTable)
-                .keyConditionExpression("tenantAccount = :k")
-                .expressionAttributeValues(Map.of(":k", s(c.tenant() + "#" + c.accountId())))).items()) {
-            Map<String, AttributeValue> d = item.get("lastDelivery") == null ? Map.of() : item.get("lastDelivery").m();
-            long at = d.containsKey("receivedAt") ? Long.parseLong(d.get("receivedAt").n()) : 0;
-            if (at > newestAt) {
-                newestAt = at;
-                newest = new java.util.LinkedHashMap<>();
-                for (String key : List.of("type", "kind", "exportName", "reportName", "billingPeriod", "manifestKey")) {
-                    if (d.containsKey(key) && d.get(key).s() != null) {
-                        newest.put(key, d.get(key).s());
-                    }
-                }
-                for (String key : List.of("fileCount", "totalRows", "totalBytes")) {
-                    if (d.containsKey(key) && d.get(key).n() != null) {
-                        newest.put(key, Long.parseLong(d.get(key).n()));
-                    }
-                }
-                newest.put("receivedAt", Instant.ofEpochSecond(at).toString());
+        List<ReportedDelivery> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : DDB.get().queryPaginator(r -> r.tableName(deliveriesTable)
+                .keyConditionExpression("#k = :k")
+                .expressionAttributeNames(Map.of("#k", Deliveries.TENANT_ACCOUNT))
+                .expressionAttributeValues(Map.of(":k", s(Deliveries.partitionKey(c.tenant().id(), c.accountId())))))
+                .items()) {
+            ReportedDelivery r = reported(item);
+            if (r != null) {
+                out.add(r);
             }
         }
-        return newest;
+        return new DeliveryReports(out);
     }
 
-    /** Every ACTIVE connection's key, page by page (a registry of any size streams through). */
-    public void forEachActive(Consumer<String[]> keys) {
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = ddb.get().scan(r -> r.tableName(connectionsTable).exclusiveStartKey(from)
-                    .projectionExpression("tenant, #c").filterExpression("#s = :active")
-                    .expressionAttributeNames(Map.of("#s", "status", "#c", "connection"))
-                    .expressionAttributeValues(Map.of(":active", AttributeValue.fromS("ACTIVE"))));
-            page.items().forEach(i -> keys.accept(new String[] {i.get("tenant").s(), i.get("connection").s()}));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-    }
-
-    /** The connection and its tenant, or null when either is gone (deleted since the schedule ran). */
-    public Connection load(String tenant, String connectionKey) {
-        Map<String, AttributeValue> c = ddb.get().getItem(r -> r.tableName(connectionsTable)
-                .key(Map.of("tenant", s(tenant), "connection", s(connectionKey)))).item();
-        Map<String, AttributeValue> t = ddb.get().getItem(r -> r.tableName(tenantsTable)
-                .key(Map.of("externalIdSha256", s(tenant)))).item();
-        if (c == null || c.isEmpty() || t == null || t.isEmpty() || !"ACTIVE".equals(text(c.get("status")))) {
+    /** One export's record of the deliveries table; null when it holds no last delivery. */
+    static ReportedDelivery reported(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> d = map(item.get(Deliveries.LAST_DELIVERY));
+        if (d.isEmpty()) {
             return null;
         }
-        Map<String, AttributeValue> facts = c.containsKey("facts") ? c.get("facts").m() : Map.of();
-        Map<String, AttributeValue> prefixes = facts.containsKey("prefixes") ? facts.get("prefixes").m() : Map.of();
-        return new Connection(tenant, text(t.get("name")), connectionKey, text(c.get("accountId")), text(c.get("roleArn")),
-                text(t.get("externalId")), text(facts.get("bucket")), text(prefixes.get("cur")),
-                text(prefixes.get("carbon")), instant(c.get("registeredAt")),
-                c.containsKey("healthStatus") ? HealthStatus.valueOf(text(c.get("healthStatus"))) : null,
-                instant(c.get("healthPublishedAt")), text(facts.get("curVersion")), text(facts.get("exportName")),
-                text(facts.get("exportArn")), text(facts.get("carbonExportName")), text(facts.get("carbonExportArn")));
+        String[] kindAndName = DeliveryReports.kindAndName(text(item.get(Deliveries.EXPORT)));
+        Instant received = instant(d.get(Deliveries.RECEIVED_AT));
+        return new ReportedDelivery(kindAndName[0], kindAndName[1], summary(d, received == null ? 0 : received.getEpochSecond()),
+                instant(item.get(Deliveries.LAST_VALID_AT)), problems(d));
     }
 
-    /** Stores the latest status and checks; {@code published} moves the last-published time. */
-    public void record(Connection c, HealthStatus status, List<Check> checks, Instant at, boolean published) {
+    /** The first problems the detector named, each bounded, and how many more there were. */
+    private static List<String> problems(Map<String, AttributeValue> d) {
+        List<String> out = new ArrayList<>();
+        List<AttributeValue> listed = d.containsKey(PROBLEMS) && d.get(PROBLEMS).hasL() ? d.get(PROBLEMS).l() : List.of();
+        for (AttributeValue p : listed.subList(0, Math.min(MAX_PROBLEMS, listed.size()))) {
+            Map<String, AttributeValue> m = map(p);
+            String file = text(m.get("file"));
+            String problem = text(m.get("problem"));
+            out.add(Text.truncateUtf8((file == null ? "" : file + ": ") + (problem == null ? "unnamed" : problem),
+                    MAX_PROBLEM_BYTES));
+        }
+        long total = d.containsKey(PROBLEM_COUNT) && d.get(PROBLEM_COUNT).n() != null
+                ? Long.parseLong(d.get(PROBLEM_COUNT).n()) : listed.size();
+        if (total > out.size()) {
+            out.add("and " + (total - out.size()) + " more");
+        }
+        return out;
+    }
+
+    private static Map<String, Object> summary(Map<String, AttributeValue> d, long receivedAt) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : DELIVERY_TEXT) {
+            if (d.containsKey(key) && d.get(key).s() != null) {
+                out.put(key, d.get(key).s());
+            }
+        }
+        for (String key : DELIVERY_NUMBERS) {
+            if (d.containsKey(key) && d.get(key).n() != null) {
+                out.put(key, Long.parseLong(d.get(key).n()));
+            }
+        }
+        out.put(Deliveries.RECEIVED_AT, Instant.ofEpochSecond(receivedAt).toString());
+        return out;
+    }
+
+    /** Every ACTIVE connection's tenant and key, page by page (a registry of any size streams through). */
+    public void forEachActive(BiConsumer<String, String> tenantAndKey) {
+        DDB.get().scanPaginator(r -> r.tableName(connectionsTable)
+                        .projectionExpression("#t, #c").filterExpression("#s = :active")
+                        .expressionAttributeNames(Map.of("#s", Connections.STATUS, "#t", Connections.TENANT,
+                                "#c", Connections.CONNECTION))
+                        .expressionAttributeValues(Map.of(":active", s(Connections.ACTIVE))))
+                .items().forEach(i -> tenantAndKey.accept(i.get(Connections.TENANT).s(),
+                        i.get(Connections.CONNECTION).s()));
+    }
+
+    @Override
+    public Connection load(String tenantId, String key) {
+        Map<String, AttributeValue> c = DDB.get().getItem(r -> r.tableName(connectionsTable).key(key(tenantId, key))
+                .consistentRead(true)).item();
+        if (c == null || c.isEmpty() || !Connections.ACTIVE.equals(text(c.get(Connections.STATUS)))) {
+            return null;
+        }
+        Map<String, AttributeValue> t = DDB.get().getItem(r -> r.tableName(tenantsTable)
+                .key(Map.of(Tenants.KEY, s(tenantId)))).item();
+        if (t == null || t.isEmpty()) {
+            return null;
+        }
+        Map<String, AttributeValue> facts = map(c.get(Connections.FACTS));
+        String accountId = text(c.get(Connections.ACCOUNT_ID));
+        String roleArn = text(c.get(Connections.ROLE_ARN));
+        return new Connection(new Tenant(tenantId, text(t.get(Tenants.NAME)), text(t.get(Tenants.EXTERNAL_ID))), key,
+                connectionId(c, facts, accountId, roleArn), accountId, roleArn,
+                instant(c.get(Connections.REGISTERED_AT)), billing(facts, text(c.get(Connections.REGION))), health(c));
+    }
+
+    /** The id the callback reported when the registry holds it, else the same derivation the callback uses. */
+    static String connectionId(Map<String, AttributeValue> item, Map<String, AttributeValue> facts, String accountId,
+                               String roleArn) {
+        String reported = text(item.get(Connections.CONNECTION_ID));
+        if (reported == null) {
+            reported = text(facts.get(Facts.CONNECTION_ID));
+        }
+        return reported != null && !reported.isBlank() ? reported : ConnectionIds.of(accountId, roleArn);
+    }
+
+    /** The connection event's facts as stored; {@code region} is the connection stack's (the item's). */
+    static BillingFacts billing(Map<String, AttributeValue> facts, String region) {
+        Map<String, AttributeValue> prefixes = map(facts.get(Facts.PREFIXES));
+        String queueUrl = text(facts.get(Facts.DELIVERY_FAILURES_QUEUE_URL));
+        return new BillingFacts(text(facts.get(Facts.BUCKET)), text(facts.get(Facts.CUR_VERSION)),
+                feed(prefixes, Facts.CUR_PREFIX, facts, Facts.EXPORT_NAME, Facts.EXPORT_ARN),
+                feed(prefixes, Facts.FOCUS_PREFIX, facts, Facts.FOCUS_EXPORT_NAME, Facts.FOCUS_EXPORT_ARN),
+                feed(prefixes, Facts.CARBON_PREFIX, facts, Facts.CARBON_EXPORT_NAME, Facts.CARBON_EXPORT_ARN),
+                queueUrl == null ? null : new BillingFacts.FailureQueue(queueUrl, region));
+    }
+
+    private static BillingFacts.Feed feed(Map<String, AttributeValue> prefixes, String prefix,
+                                          Map<String, AttributeValue> facts, String name, String arn) {
+        return new BillingFacts.Feed(text(prefixes.get(prefix)),
+                new ExportRef(text(facts.get(name)), text(facts.get(arn))));
+    }
+
+    private static HealthState health(Map<String, AttributeValue> c) {
+        String status = text(c.get(Connections.HEALTH_STATUS));
+        return new HealthState(status == null ? null : HealthStatus.valueOf(status),
+                instant(c.get(Connections.HEALTH_CHECKED_AT)), instant(c.get(Connections.HEALTH_PUBLISHED_AT)),
+                pending(map(c.get(Connections.HEALTH_PENDING))));
+    }
+
+    private static HealthEvent pending(Map<String, AttributeValue> p) {
+        if (p.isEmpty()) {
+            return null;
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        map(p.get(Connections.PENDING_ATTRIBUTES)).forEach((k, v) -> attributes.put(k, v.s()));
+        return new HealthEvent(text(p.get(Connections.PENDING_EVENT_ID)), text(p.get(Connections.PENDING_SUBJECT)),
+                text(p.get(Connections.PENDING_MESSAGE)), attributes);
+    }
+
+    /**
+     * One conditional update: the connection is still ACTIVE, its last check time is the one {@code c} was loaded with
+     * (no other run recorded since), and no event is pending. A repeated or concurrent run therefore cannot record,
+     * nor publish, twice.
+     */
+    @Override
+    public boolean record(Connection c, HealthStatus status, List<Check> checks, Instant asOf, HealthEvent event) {
         List<AttributeValue> list = new ArrayList<>();
         for (Check k : checks) {
-            list.add(AttributeValue.fromM(Map.of("name", s(k.name()), "result", s(k.result().name()),
-                    "detail", s(k.detail()))));
+            Map<String, AttributeValue> check = new LinkedHashMap<>();
+            check.put(Connections.CHECK_NAME, s(k.name()));
+            check.put(Connections.CHECK_RESULT, s(k.result().name()));
+            if (k.state() != null) {
+                check.put(Connections.CHECK_STATE, s(k.state().name()));
+            }
+            check.put(Connections.CHECK_DETAIL, s(Text.truncateUtf8(k.detail(), HealthEvent.MAX_DETAIL_BYTES)));
+            list.add(AttributeValue.fromM(check));
         }
-        String expression = "SET healthStatus = :s, healthChecks = :c, healthCheckedAt = :t"
-                + (published ? ", healthPublishedAt = :t" : "");
-        ddb.get().updateItem(r -> r.tableName(connectionsTable)
-                .key(Map.of("tenant", s(c.tenant()), "connection", s(c.connectionKey())))
-                .updateExpression(expression)
-                .expressionAttributeValues(Map.of(":s", s(status.name()), ":c", AttributeValue.fromL(list),
-                        ":t", AttributeValue.fromN(Long.toString(at.getEpochSecond())))));
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("#state", Connections.STATUS);
+        names.put("#status", Connections.HEALTH_STATUS);
+        names.put("#checks", Connections.HEALTH_CHECKS);
+        names.put("#checkedAt", Connections.HEALTH_CHECKED_AT);
+        names.put("#pending", Connections.HEALTH_PENDING);
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        values.put(":active", s(Connections.ACTIVE));
+        values.put(":s", s(status.name()));
+        values.put(":c", AttributeValue.fromL(list));
+        values.put(":t", n(asOf.getEpochSecond()));
+        String update = "SET #status = :s, #checks = :c, #checkedAt = :t";
+        if (event != null) {
+            names.put("#publishedAt", Connections.HEALTH_PUBLISHED_AT);
+            values.put(":p", pendingValue(event));
+            update += ", #publishedAt = :t, #pending = :p";
+        }
+        String condition = "#state = :active AND attribute_not_exists(#pending) AND ";
+        Instant previous = c.health().checkedAt();
+        if (previous == null) {
+            condition += "attribute_not_exists(#checkedAt)";
+        } else {
+            values.put(":previous", n(previous.getEpochSecond()));
+            condition += "#checkedAt = :previous";
+        }
+        String finalUpdate = update;
+        String finalCondition = condition;
+        try {
+            DDB.get().updateItem(r -> r.tableName(connectionsTable).key(key(c.tenant().id(), c.key()))
+                    .updateExpression(finalUpdate).conditionExpression(finalCondition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void published(Connection c, String eventId) {
+        try {
+            DDB.get().updateItem(r -> r.tableName(connectionsTable).key(key(c.tenant().id(), c.key()))
+                    .updateExpression("REMOVE #pending").conditionExpression("#pending.#id = :id")
+                    .expressionAttributeNames(Map.of("#pending", Connections.HEALTH_PENDING,
+                            "#id", Connections.PENDING_EVENT_ID))
+                    .expressionAttributeValues(Map.of(":id", s(eventId))));
+        } catch (ConditionalCheckFailedException e) {
+            // Another run published and cleared it first, which is what this call was for.
+        }
+    }
+
+    private static AttributeValue pendingValue(HealthEvent e) {
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+        e.attributes().forEach((k, v) -> attributes.put(k, s(v)));
+        return AttributeValue.fromM(Map.of(Connections.PENDING_EVENT_ID, s(e.eventId()),
+                Connections.PENDING_SUBJECT, s(e.subject()), Connections.PENDING_MESSAGE, s(e.message()),
+                Connections.PENDING_ATTRIBUTES, AttributeValue.fromM(attributes)));
+    }
+
+    private static Map<String, AttributeValue> key(String tenantId, String key) {
+        return Map.of(Connections.TENANT, s(tenantId), Connections.CONNECTION, s(key));
+    }
+
+    private static Map<String, AttributeValue> map(AttributeValue v) {
+        return v == null || !v.hasM() ? Map.of() : v.m();
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
     }
 
     private static AttributeValue s(String v) {

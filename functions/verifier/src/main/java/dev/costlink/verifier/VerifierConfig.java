@@ -1,5 +1,8 @@
 package dev.costlink.verifier;
 
+import dev.costlink.common.RegistrySchema.Connections;
+import dev.costlink.common.RegistrySchema.Deliveries;
+import dev.costlink.common.RegistrySchema.Tenants;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,10 +14,11 @@ public record VerifierConfig(String tenantsTable, String connectionsTable, Strin
         Thresholds t = new Thresholds(hours(env, "COSTLINK_CUR_WARN_HOURS", d.curWarn()),
                 hours(env, "COSTLINK_CUR_ALERT_HOURS", d.curAlert()),
                 hours(env, "COSTLINK_FIRST_DELIVERY_GRACE_HOURS", d.firstDeliveryGrace()),
+                hours(env, "COSTLINK_NEW_PERIOD_GRACE_HOURS", d.newPeriodGrace()),
                 Integer.parseInt(env.getOrDefault("COSTLINK_CARBON_DUE_DAY", Integer.toString(d.carbonDayOfMonth()))),
                 hours(env, "COSTLINK_REALERT_HOURS", d.realertInterval()));
-        return new VerifierConfig(require(env, "COSTLINK_TENANTS_TABLE"), require(env, "COSTLINK_CONNECTIONS_TABLE"),
-                env.get("COSTLINK_DELIVERIES_TABLE"), env.get("COSTLINK_QUEUE_URL"), env.get("COSTLINK_TOPIC_ARN"), t);
+        return new VerifierConfig(require(env, Tenants.TABLE_ENV), require(env, Connections.TABLE_ENV),
+                env.get(Deliveries.TABLE_ENV), env.get("COSTLINK_QUEUE_URL"), env.get("COSTLINK_TOPIC_ARN"), t);
     }
 
     private static Duration hours(Map<String, String> env, String name, Duration fallback) {

@@ -36,4 +36,15 @@ class HealthEventTest {
         assertTrue(e.subject().length() <= 100 && !e.subject().contains("\n"), e.subject());
         assertEquals("none", e.attributes().get("failedChecks"));
     }
+
+    @Test
+    void aCheckWithAStateCarriesIt() {
+        HealthEvent e = HealthEvent.of("Acme", "c", "111122223333", "arn", HealthStatus.DEGRADED, null,
+                List.of(Check.of("cur-freshness", Check.State.LATE, "40 h old."), Check.pass("assume-role", "ok")),
+                null, Instant.EPOCH);
+        List<?> checks = (List<?>) HealthEventTestSupport.body(e).get("checks");
+        assertEquals(Map.of("name", "cur-freshness", "result", "WARN", "state", "LATE", "detail", "40 h old."),
+                checks.get(0));
+        assertEquals(Map.of("name", "assume-role", "result", "PASS", "detail", "ok"), checks.get(1));
+    }
 }

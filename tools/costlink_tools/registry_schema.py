@@ -1,0 +1,51 @@
+"""The registry attribute names the Python tools read, mirroring dev.costlink.common.RegistrySchema (Java) name for
+name: tests/test_status_cli.py reads the Java source and fails when a value here differs from the constant of the
+same class and name there.
+
+PENDING lists the names this side reads before RegistrySchema defines them, each with where it comes from; when the
+Java class gains the constant, the test holds the two to the same value.
+"""
+
+
+class Tenants:
+    KEY = "externalIdSha256"
+    NAME = "name"
+
+
+class Connections:
+    TENANT = "tenant"
+    CONNECTION = "connection"
+    STATUS = "status"
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+    ACCOUNT_ID = "accountId"
+    ROLE_ARN = "roleArn"
+    FACTS = "facts"
+    HEALTH_STATUS = "healthStatus"
+    HEALTH_CHECKS = "healthChecks"
+    HEALTH_CHECKED_AT = "healthCheckedAt"
+    CHECK_NAME = "name"
+    CHECK_RESULT = "result"
+    CHECK_DETAIL = "detail"
+    COVERAGE = "coverage"
+    COVERAGE_COVERED = "covered"
+    COVERAGE_ACCOUNTS = "accounts"
+
+
+class Facts:
+    ACCOUNT_TYPE = "accountType"
+    ORGANIZATION_TARGETS = "organizationTargets"
+
+
+class Deliveries:
+    TENANT_ACCOUNT = "tenantAccount"
+    EXPORT = "export"
+    LAST_VALID_AT = "lastValidAt"
+
+
+PENDING = {
+    ("Facts", "ORGANIZATION_TARGETS"): "the organisation targets a Root connection's StackSet deploys the member role to",
+}
+
+ACCOUNT_TYPE_ROOT = "Root"
+ACCOUNT_TYPE_LINKED = "Linked"
