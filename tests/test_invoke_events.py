@@ -22,10 +22,13 @@ DOCUMENTED = {
     "connection-create.json": ("ConnectionCallbackFunction", "answers CloudFormation SUCCESS; connection.created"),
     "connection-update.json": ("ConnectionCallbackFunction", "answers CloudFormation SUCCESS; connection.updated"),
     "connection-delete.json": ("ConnectionCallbackFunction", "answers CloudFormation SUCCESS; connection.deleted"),
+    "connection-create-organization.json": ("ConnectionCallbackFunction",
+                                            "answers CloudFormation SUCCESS; connection.created with its organisation"),
     "delivery-cur2.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
     "delivery-cur1.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
     "delivery-carbon.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
     "delivery-eventbridge.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
+    "delivery-focus.json": ("DeliveryDetectorFunction", "delivery.completed (FOCUS), DELIVERED"),
     "registry-connection-created.json": ("RegistryFunction", "401: its signed timestamp is from 2026-11-22"),
     "verifier-schedule.json": ("VerifierScheduleFunction", '{"queued":0,"asOf":"2026-11-22T10:00:00Z"}'),
     "verifier-sqs-batch.json": ("VerifierWorkerFunction", '{"batchItemFailures":[]} (connections not active)'),
@@ -40,7 +43,7 @@ def test_every_event_file_has_a_documented_result():
         assert f"`events/{name}`" in readme, f"{name} is not in README's table of events"
 
 
-def invoke(function, event, tmp_path, env=None, template="template.yaml", overrides=()):
+def invoke(function, event, tmp_path, env=None, template="template.yaml", overrides=(), with_logs=False):
     env_file = tmp_path / f"env-{uuid.uuid4().hex[:6]}.json"
     env_file.write_text(json.dumps({function: env or {}}))
     cmd = [str(ROOT / "costlink"), "invoke", function, "-e", str(event), "-t", str(ROOT / template),
@@ -50,7 +53,8 @@ def invoke(function, event, tmp_path, env=None, template="template.yaml", overri
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert EXTERNAL_ID not in result.stderr, "a secret reached the logs"
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    return (payload, result.stderr) if with_logs else payload
 
 
 @pytest.fixture
@@ -62,7 +66,8 @@ def vendor():
 
 @pytest.mark.parametrize("name,kind", [("connection-create.json", "connection.created"),
                                        ("connection-update.json", "connection.updated"),
-                                       ("connection-delete.json", "connection.deleted")])
+                                       ("connection-delete.json", "connection.deleted"),
+                                       ("connection-create-organization.json", "connection.created")])
 def test_connection_events(sam_built, moto, vendor, tmp_path, name, kind):
     s3 = moto.client("s3")
     s3.create_bucket(Bucket="cfn-responses-invoke") if "cfn-responses-invoke" not in \
@@ -78,10 +83,12 @@ def test_connection_events(sam_built, moto, vendor, tmp_path, name, kind):
     answer = json.loads(s3.get_object(Bucket="cfn-responses-invoke", Key=key)["Body"].read())
     assert answer["Status"] == "SUCCESS"
     assert [r.json()["type"] for r in vendor.received] == [kind]
+    if "organization" in name:
+        assert vendor.received[0].json()["connection"]["organization"]["targets"] == ["r-ab12", "ou-ab12-cdef3456"]
 
 
 @pytest.mark.parametrize("name", ["delivery-cur2.json", "delivery-cur1.json", "delivery-carbon.json",
-                                  "delivery-eventbridge.json"])
+                                  "delivery-eventbridge.json", "delivery-focus.json"])
 def test_delivery_events(sam_built, moto, vendor, tmp_path, name):
     s3 = moto.client("s3")
     if BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
@@ -90,6 +97,7 @@ def test_delivery_events(sam_built, moto, vendor, tmp_path, name):
     builder.cur2()
     builder.cur1()
     builder.carbon()
+    builder.focus()
     env = {**json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"],
            "COSTLINK_CALLBACK_URL": vendor.url, "AWS_ENDPOINT_URL": moto.endpoint}
     result = invoke("DeliveryDetectorFunction", EVENTS / name, tmp_path, env)
@@ -125,10 +133,11 @@ def test_the_sqs_batch_event(vendor_built, registry_env, tmp_path):
 
 def test_parameters_reach_the_function_as_sam_local_invoke_resolves_them(vendor_built, registry_env, tmp_path):
     """The worker's thresholds are Refs to parameters: with CurWarnHours above the default CurAlertHours (48) the
-    worker refuses its configuration, which it can only see if both reached it."""
-    reply = invoke("VerifierWorkerFunction", EVENTS / "verifier-sqs-batch.json", tmp_path, registry_env,
-                   template="vendor.yaml", overrides=["CurWarnHours=50"])
-    assert reply["errorMessage"] == "the warning threshold must not exceed the alert threshold"
+    worker refuses its configuration, which it can only see if both reached it: every message of the batch fails."""
+    reply, logs = invoke("VerifierWorkerFunction", EVENTS / "verifier-sqs-batch.json", tmp_path, registry_env,
+                         template="vendor.yaml", overrides=["CurWarnHours=50"], with_logs=True)
+    assert len(reply["batchItemFailures"]) == 2
+    assert "the warning threshold must not exceed the alert threshold" in logs
 
 
 def test_the_environment_is_resolved_with_defaults_and_overrides():
@@ -138,6 +147,8 @@ def test_the_environment_is_resolved_with_defaults_and_overrides():
     assert worker.environment["COSTLINK_TENANTS_TABLE"] == "TenantsTable"  # a resource: its logical id, as sam
     detector = FunctionSpec.resolved("DeliveryDetectorFunction", ROOT / "template.yaml", {
         "VendorAccountId": "999988887777", "ExternalId": EXTERNAL_ID, "CallbackUrl": "https://vendor.example.com/",
-        "BucketName": "acme-costlink-cur", "EnableCarbonFootprint": "true"})
-    assert detector.environment["COSTLINK_REPORT_PREFIXES"] == "reports/cur2,reports/carbon-footprint"
+        "BucketName": "acme-costlink-cur", "DeploymentScenario": "ExistingBucketExistingExport",
+        "DataExportName": "Acme-CUR", "ExistingExportPrefix": "billing"})
+    assert detector.environment["COSTLINK_REPORT_PREFIXES"] == "billing"  # Fn::If on the scenario's Conditions
     assert detector.environment["COSTLINK_BUCKET"] == "acme-costlink-cur"
+    assert detector.environment["COSTLINK_CALLBACK_URL"] == "https://vendor.example.com/"

@@ -139,7 +139,7 @@ def test_a_failed_custom_resource_fails_the_deployment_and_rolls_it_back(cloud, 
     with pytest.raises(DeployError) as failed:
         cloud.cloudformation.deploy(TEMPLATE, "CostLink-Unknown", stack.parameters, CUSTOMER)
     assert "Received response status [FAILED] from custom resource" in str(failed.value)
-    assert "unknown tenant" in str(failed.value)
+    assert "vendor rejected the event (HTTP 404)" in str(failed.value)
     roles = {r["RoleName"] for r in cloud.aws.client("iam", CUSTOMER).list_roles()["Roles"]}
     assert "CostLink-ReadAccess" not in roles
 

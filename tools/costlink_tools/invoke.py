@@ -2,7 +2,8 @@
 
 The function's handler, timeout, memory and environment come from the template as `sam local invoke` reads them:
 Globals merged, every intrinsic resolved with the parameters' defaults and --parameter-overrides (a Ref to a parameter
-is its value, a Ref to a resource its logical id), then --env-vars on top. The code is `sam build`'s output
+is its value, a Ref to a resource its logical id; Conditions, Fn::If and AWS::NoValue too, which sam leaves empty),
+then --env-vars on top. The code is `sam build`'s output
 (.aws-sam/build for template.yaml, .aws-sam/vendor for vendor.yaml).
 """
 from __future__ import annotations

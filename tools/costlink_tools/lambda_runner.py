@@ -80,27 +80,54 @@ class FunctionSpec:
     @classmethod
     def resolved(cls, logical_id: str, template_path: Path = ROOT / "template.yaml",
                  parameter_overrides: dict | None = None) -> "FunctionSpec":
-        """The function as `sam local invoke` sees it: Globals merged, and every intrinsic in its environment resolved
-        by sam's own resolver with the template's defaults and `parameter_overrides` (a Ref to a parameter becomes
-        its value, a Ref to a resource its logical id, pseudo parameters sam's local values); what cannot be
-        resolved becomes an empty string, as sam passes it."""
-        from samcli.lib.providers.sam_function_provider import SamFunctionProvider
-        from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+        """The function as `sam local invoke` sees it: Globals merged, its environment resolved with the template's
+        parameters (defaults, then `parameter_overrides`), a Ref to a resource as its logical id, pseudo parameters
+        sam's local values. Further than sam: Conditions, Fn::If, AWS::NoValue, Fn::Join and Fn::FindInMap are
+        evaluated by the project's template model (sam leaves a value that holds one of them empty). What stays
+        unresolved (an attribute of a resource) becomes an empty string, as sam passes it."""
+        from .cfn_model import Stack, TemplateError
 
-        stacks, _ = SamLocalStackProvider.get_stacks(str(template_path),
-                                                     parameter_overrides=dict(parameter_overrides or {}))
-        function = SamFunctionProvider(stacks).get(logical_id)
-        if function is None:
+        class LocalInvoke(Stack):
+            def _ref(self, name):
+                if name == "AWS::AccountId":
+                    return "123456789012"  # sam's local account
+                if name.startswith("AWS::") or name in self.resolved_parameters():
+                    return super()._ref(name)
+                if name in self.template.get("Parameters", {}):
+                    return None  # a parameter without default or override: empty, as sam passes it
+                return name  # a resource: its logical id, as sam local resolves it
+
+            def _sub_ref(self, name):
+                value = None if "." in name else self._ref(name)
+                if value is None:
+                    raise TemplateError(f"{name} has no local value")  # the whole value is then left empty
+                return str(value)
+
+            def value(self, expr):
+                if isinstance(expr, dict) and list(expr) == ["Fn::GetAtt"]:
+                    return None
+                return super().value(expr)
+
+        template = load_template(template_path)
+        res = template["Resources"].get(logical_id)
+        if not res or res["Type"] != "AWS::Serverless::Function":
             raise SystemExit(f"{logical_id} is not a function of {Path(template_path).name}")
-        variables = (function.environment or {}).get("Variables") or {}
-        env = {name: sam_string(value) for name, value in variables.items()}
-        return cls(logical_id, function.handler, int(function.timeout or 3), int(function.memory or 128), env,
-                   cls.from_template(logical_id, Path(template_path)).max_retries)
+        props = {**template.get("Globals", {}).get("Function", {}), **res["Properties"]}
+        model = LocalInvoke(template, {k: str(v) for k, v in (parameter_overrides or {}).items()})
+        env = {}
+        for name, expr in props.get("Environment", {}).get("Variables", {}).items():
+            try:
+                env[name] = sam_string(model.value(expr))
+            except (TemplateError, KeyError):
+                env[name] = ""
+        return cls(logical_id, props["Handler"], int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)),
+                   env, cls.from_template(logical_id, Path(template_path)).max_retries)
 
 
 def sam_string(value) -> str:
     """How sam turns an environment value into the string Lambda receives (samcli.local.lambdafn.env_vars)."""
-    if isinstance(value, (dict, list, tuple)) or value is None:
+    from .cfn_model import NO_VALUE
+    if isinstance(value, (dict, list, tuple)) or value is None or value is NO_VALUE:
         return ""
     if value is True or value is False:
         return str(value).lower()

@@ -1,4 +1,4 @@
-"""AWS's billing services delivering data, locally: a BCM Data Export (CUR 2.0, carbon) writes its Parquet files and
+"""AWS's billing services delivering data, locally: a BCM Data Export (CUR 2.0, carbon, FOCUS 1.0) writes its Parquet files and
 then its manifest at the keys AWS uses (shared/reference/delivery-formats.md), with the columns of the export's own
 QueryStatement (read back from the Data Exports emulator), and records the run as an execution of the export.
 
@@ -19,7 +19,11 @@ from botocore.exceptions import ClientError
 
 MAP_COLUMNS = {"product", "tags", "cost_category", "discount", "resource_tags"}
 SERVICE = {"COST_AND_USAGE_REPORT": "bcm-data-exports.amazonaws.com",
-           "CARBON_EMISSIONS": "bcm-data-exports.amazonaws.com"}
+           "CARBON_EMISSIONS": "bcm-data-exports.amazonaws.com", "FOCUS_1_0_AWS": "bcm-data-exports.amazonaws.com"}
+# Each table's partition folder (FOCUS writes CUR 2.0's layout with the partition name in lower case).
+PARTITIONS = {"COST_AND_USAGE_REPORT": "BILLING_PERIOD={period}",
+              "CARBON_EMISSIONS": "carbon_model_version=v3.0.0/usage_period={period}",
+              "FOCUS_1_0_AWS": "billing_period={period}"}
 
 
 @dataclass
@@ -37,6 +41,12 @@ class Delivery:
 def column_type(table: str, name: str) -> str:
     if table == "CARBON_EMISSIONS":
         return "double" if name.endswith("_value") else "string"
+    if table == "FOCUS_1_0_AWS":
+        if name in ("Tags", "x_CostCategories", "x_Discounts"):
+            return "map"
+        if name.startswith(("BillingPeriod", "ChargePeriod")):
+            return "timestamp"
+        return "double" if name.endswith(("Cost", "Price", "Quantity")) else "string"
     if name in MAP_COLUMNS:
         return "map"
     if name.endswith("_date"):
@@ -119,8 +129,7 @@ class Billing:
                                    execution_id=execution_id)
             emulator.exports[arn].status, emulator.exports[arn].reason = "UNHEALTHY", "INSUFFICIENT_PERMISSION"
             raise DeliveryRefused(f"s3://{bucket} does not let {SERVICE[table]} write")
-        partition = f"BILLING_PERIOD={period}" if table == "COST_AND_USAGE_REPORT" else \
-            f"carbon_model_version=v3.0.0/usage_period={period}"
+        partition = PARTITIONS[table].format(period=period)
         body = parquet(table, columns, rows)
         data_keys, truncated = [], []
         for i in range(1, files + 1):

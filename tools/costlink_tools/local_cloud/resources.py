@@ -305,9 +305,12 @@ class SqsQueue(Handler):
         name = props.get("QueueName") or ctx.generated_name(logical_id, 80)
         attrs = {k: (json.dumps(v) if isinstance(v, dict) else str(v).lower() if isinstance(v, bool) else str(v))
                  for k, v in props.items() if k in self.attributes}
-        url = sqs.create_queue(QueueName=name, Attributes=attrs,
-                               tags={t["Key"]: t["Value"] for t in _tags(props)})["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        local = sqs.create_queue(QueueName=name, Attributes=attrs,
+                                 tags={t["Key"]: t["Value"] for t in _tags(props)})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=local, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        # Ref is the URL CloudFormation gives: SQS's own host. It is a request parameter, not where requests go, so
+        # the emulator answers it for the queue of that name (docs/emulator-notes.md).
+        url = f"https://sqs.{REGION}.amazonaws.com/{ctx.account}/{name}"
         return Created(url, {"Arn": arn, "QueueName": name, "QueueUrl": url})
 
     def delete(self, ctx, res):
