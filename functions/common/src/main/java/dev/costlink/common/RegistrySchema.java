@@ -88,6 +88,11 @@ public final class RegistrySchema {
          */
         public static final String ORGANIZATION_ACCOUNT_STATE = "organizationAccountState";
         public static final String LEFT_TARGETS = "LEFT";
+        /**
+         * On a member: the scheduled run (epoch seconds) whose organisation listing last changed it; a change from an
+         * older run (a late queue message) is not applied over it.
+         */
+        public static final String ORGANIZATION_RUN = "organizationRun";
         /** A health event recorded but not yet known to be published (the verifier's exactly-once marker). */
         public static final String HEALTH_PENDING = "healthPending";
         /** Inside each item of {@link #HEALTH_CHECKS}. */

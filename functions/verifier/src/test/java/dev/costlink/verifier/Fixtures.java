@@ -17,8 +17,12 @@ final class Fixtures {
     }
 
     static Connection connection(BillingFacts billing, HealthState health) {
+        return connection(billing, health, OrganizationLink.NONE);
+    }
+
+    static Connection connection(BillingFacts billing, HealthState health, OrganizationLink organization) {
         return new Connection(TENANT, ACCOUNT + "#" + ROLE, "costlink-111122223333-f011dd253f837458", ACCOUNT, ROLE,
-                NOW.minus(Duration.ofDays(30)), billing, health);
+                NOW.minus(Duration.ofDays(30)), billing, health, organization);
     }
 
     static Connection connection(BillingFacts billing) {
