@@ -109,13 +109,13 @@ public final class AwsOrganizationDirectory implements OrganizationDirectory {
             return read.get();
         } catch (OrganizationsException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            String why = OrganizationRefusals.explain(code);
+            String why = OrganizationRefusals.explain(code, e.statusCode());
             if (why == null) {
                 throw e;
             }
-            String message = e.awsErrorDetails().errorMessage();
-            throw new ListingRefused(why + " (" + code + (message == null ? "" : ": " + Text.truncate(message, 300))
-                    + ")");
+            String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+            throw new ListingRefused(why + " (" + (code == null ? "HTTP " + e.statusCode() : code)
+                    + (message == null ? "" : ": " + Text.truncate(message, 300)) + ")");
         }
     }
 }

@@ -18,8 +18,14 @@ final class OrganizationRefusals {
 
     private OrganizationRefusals() {}
 
-    /** The cause for an error code the customer must act on, or null for throttling and service errors. */
-    static String explain(String errorCode) {
+    /**
+     * The cause for an error the customer must act on, or null for throttling and service errors. A 403 is access
+     * denied whatever its code says (AccessDeniedException from Organizations, AccessDenied from IAM's evaluation).
+     */
+    static String explain(String errorCode, int httpStatus) {
+        if (httpStatus == 403) {
+            return CAUSES.get("AccessDeniedException");
+        }
         return errorCode == null ? null : CAUSES.get(errorCode);
     }
 }
