@@ -1,6 +1,7 @@
 package dev.costlink.verifier;
 
 import dev.costlink.common.Json;
+import dev.costlink.common.RegistrySchema.Connections;
 import dev.costlink.verifier.OrganizationDirectory.OrgAccount;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -40,9 +41,15 @@ public record MemberRequest(String tenant, String payerConnection, Instant asOf,
         if (change != Change.DEPART && roleArn == null) {
             throw new IllegalArgumentException("the message body has no roleArn string");
         }
+        String key = WorkerMessages.text(fields, "member");
+        boolean consistent = roleArn == null ? key.startsWith(id + "#")
+                : key.equals(Connections.key(id, roleArn)) && roleArn.split(":").length > 4
+                        && roleArn.split(":")[4].equals(id);
+        if (!consistent) {
+            throw new IllegalArgumentException("the message body's member key, role and account do not agree");
+        }
         return new MemberRequest(WorkerMessages.text(fields, "tenant"), WorkerMessages.text(fields, "connection"), asOf,
-                change, new MemberPlan.Member(new OrgAccount(id, name, state), WorkerMessages.text(fields, "member"),
-                        roleArn));
+                change, new MemberPlan.Member(new OrgAccount(id, name, state), key, roleArn));
     }
 
     public String body() {

@@ -97,7 +97,9 @@ class MemberStepTest {
         String good = request(Change.ACTIVATE, PROD, NOW).body();
         for (String body : new String[] {good.replace("\"ACTIVATE\"", "\"" + secret + "\""),
                 good.replace("111111111111", secret), good.replace("\"roleArn\"", "\"x\""),
-                good.replace(NOW.toString(), secret)}) {
+                good.replace(NOW.toString(), secret),
+                good.replace("\"member\":\"111111111111#", "\"member\":\"222222222222#"),
+                good.replace(":role/CostLink-MemberReadAccess\",\"account", ":role/Other\",\"account")}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemberRequest.parse(body));
             assertFalse(e.getMessage().contains(secret), e.getMessage());
         }
