@@ -23,20 +23,11 @@ from costlink_tools.cfn_model import Stack, load_template
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
 from costlink_tools.moto_server import MotoServer
+from test_verifier import ADMIN, VENDOR_BUILD, World, vendor_built  # noqa: F401 (the fixture: `sam build` of the vendor stack)
 
-VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
-ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 EXTERNAL_ID = "cl-org-tenant-external-id-7f3a9c"
 MEMBER_ROLE = "CostLink-MemberReadAccess"
 OPEN = 10 ** 9  # "every request unauthenticated" (moto counts down the requests it lets through)
-
-
-@pytest.fixture(scope="module")
-def vendor_built():
-    import subprocess
-    result = subprocess.run(["sam", "build", "--config-env", "vendor"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
 
 
 class Organisation:
@@ -196,17 +187,8 @@ class Organisation:
                 "suspended": [(e["M"]["accountId"]["S"], e["M"]["reason"]["S"]) for e in c["suspended"]["L"]],
                 "pending": "pending" in c}
 
-    def alerts_received(self):
-        sqs, out = self.client("sqs"), []
-        while True:
-            msgs = sqs.receive_message(QueueUrl=self.alerts, MaxNumberOfMessages=10).get("Messages", [])
-            if not msgs:
-                return out
-            for m in msgs:
-                envelope = json.loads(m["Body"])
-                out.append({"subject": envelope.get("Subject"), "message": json.loads(envelope["Message"]),
-                            "attributes": {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}})
-                sqs.delete_message(QueueUrl=self.alerts, ReceiptHandle=m["ReceiptHandle"])
+    # The health topic read through its SQS subscription, as test_verifier's world reads it (same attribute names).
+    alerts_received = World.alerts_received
 
     def run(self, scheduler, worker, as_of):
         """One scheduled run: the scheduler queues the active connections as of `as_of`, then the queue is fed to
