@@ -391,6 +391,56 @@ def test_a_fixed_member_and_a_departed_account_change_the_coverage_once(small):
     assert org.alerts_received() == [], "recovered once"
 
 
+def test_the_events_file_of_organisation_messages_is_a_batch_the_worker_takes(small):
+    # A member change and a coverage (the payer's run sends both): their payer is not in this registry, so the
+    # activation is refused by its guard and the coverage skipped; neither is a batch failure.
+    org, scheduler, worker = small
+    before = org.items()
+    batch = json.loads((ROOT / "events" / "verifier-organization-batch.json").read_text())
+    result = worker.invoke(batch).json()
+    assert result == {"batchItemFailures": []}
+    assert org.items() == before
+    outcomes = [line.get("outcome") for line in worker.json_logs() if line.get("message") == "verification handled"]
+    assert outcomes[-2:] == ["PAYER_GONE", "INACTIVE"]
+    # Unreadable organisation messages fail alone, for SQS to redeliver and then dead-letter; none is quoted.
+    member, coverage = (json.loads(r["body"]) for r in batch["Records"])
+    bad = {"m-task": {**member, "task": "organization-secret-ish"},
+           "m-account": {**member, "account": {"id": "cl-secret-ish", "state": "ACTIVE"}},
+           "m-key": {**member, "member": "999999999999#" + member["roleArn"]},
+           "m-listing": {**coverage, "listing": "cl-secret-ish"}}
+    batch["Records"] += [{**batch["Records"][0], "messageId": k, "body": json.dumps(v)} for k, v in bad.items()]
+    result = worker.invoke(batch).json()
+    assert [f["itemIdentifier"] for f in result["batchItemFailures"]] == list(bad)
+    assert "secret-ish" not in worker.logs()
+
+
+def test_ou_targets_cover_their_accounts_and_those_of_the_ous_below(small):
+    """The stack updated to target one OU: its accounts and those of its child OU stay members, the others depart
+    (REVOKED, LEFT), and the management account, outside the targets, is not counted. Quietly: all connected."""
+    org, scheduler, worker = small
+    prod, dev = org.good[0], org.good[1]
+    org.authorisation_off()
+    try:
+        unit = org.org.create_organizational_unit(ParentId=org.root, Name="Workloads")["OrganizationalUnit"]["Id"]
+        child = org.org.create_organizational_unit(ParentId=unit, Name="EU")["OrganizationalUnit"]["Id"]
+        org.org.move_account(AccountId=prod, SourceParentId=org.root, DestinationParentId=unit)
+        org.org.move_account(AccountId=dev, SourceParentId=org.root, DestinationParentId=child)
+    finally:
+        org.authorisation_on()
+    org.client("dynamodb").update_item(
+        TableName=org.tables["ConnectionsTable"], Key={"tenant": {"S": org.tenant}, "connection": {"S": org.payer_key}},
+        UpdateExpression="SET facts.#o.targets = :t", ExpressionAttributeNames={"#o": "organization"},
+        ExpressionAttributeValues={":t": {"L": [{"S": unit}]}})
+    org.run(scheduler, worker, hours_from_now(3.5))
+    members = org.members()
+    assert {a for a, m in members.items() if m[0] == "ACTIVE"} == {prod, dev}
+    assert all(m[:2] == ("REVOKED", "LEFT") for a, m in members.items() if a not in (prod, dev, org.suspended))
+    coverage = org.coverage()
+    assert (coverage["covered"], coverage["accounts"], coverage["result"]) == (2, 2, "PASS")
+    assert coverage["suspended"] == [], "the suspended account is outside the targets now"
+    assert org.alerts_received() == []
+
+
 def test_a_payer_role_that_may_not_list_the_organisation_fails_the_coverage_and_keeps_the_members(small):
     org, scheduler, worker = small
     role = org.payer_role_arn.rsplit("/", 1)[1]
@@ -404,7 +454,7 @@ def test_a_payer_role_that_may_not_list_the_organisation_fails_the_coverage_and_
     org.run(scheduler, worker, hours_from_now(4))
     assert org.members() == before, "a listing that failed changes no member; the members were still verified"
     coverage = org.coverage()
-    assert (coverage["covered"], coverage["accounts"], coverage["result"]) == (5, 5, "FAIL")
+    assert (coverage["covered"], coverage["accounts"], coverage["result"]) == (2, 2, "FAIL")
     assert "could not be listed in this run: the payer role may not list the organisation's accounts" in \
         coverage["detail"]
     [event] = org.alerts_received()
