@@ -7,10 +7,8 @@ import java.util.List;
  * member role {@code memberRoleName} to every account of {@code targets} (OU ids, or the root id for every account)
  * and their child OUs, never to the management account.
  */
-public record OrganizationFacts(String organizationId, String deploymentAccount, String stackSetId,
-                                List<String> targets, String memberRoleName) {
-    public static final String DELEGATED_ADMINISTRATOR = "DelegatedAdministrator";
-
+public record OrganizationFacts(String organizationId, String stackSetId, List<String> targets,
+                                String memberRoleName) {
     public OrganizationFacts {
         targets = List.copyOf(targets);
     }

@@ -50,8 +50,8 @@ public final class OrganizationRegistry implements OrganizationStore {
         String payer = text(item.get(Connections.ORGANIZATION_CONNECTION));
         if (!org.isEmpty()) {
             return new OrganizationLink(new OrganizationFacts(text(org.get(Organization.ORGANIZATION_ID)),
-                    text(org.get(Organization.DEPLOYMENT_ACCOUNT)), text(org.get(Organization.STACK_SET_ID)),
-                    strings(org.get(Organization.TARGETS)), text(org.get(Organization.MEMBER_ROLE_NAME))), null, false);
+                    text(org.get(Organization.STACK_SET_ID)), strings(org.get(Organization.TARGETS)),
+                    text(org.get(Organization.MEMBER_ROLE_NAME))), null, false);
         }
         if (payer != null && !payer.isBlank()) {
             return new OrganizationLink(null, payer, false);

@@ -86,8 +86,7 @@ class CoverageCheckTest {
 
     @Test
     void aDelegatedAdministratorPayerNeedsAConnectionInTheManagementAccount() {
-        OrganizationFacts delegated = new OrganizationFacts("o-1", "DelegatedAdministrator", "set", List.of("r-ab12"),
-                "CostLink-MemberReadAccess");
+        OrganizationFacts delegated = new OrganizationFacts("o-1", "set", List.of("r-ab12"), "CostLink-MemberReadAccess");
         Connection admin = payer(delegated, "555555555555");
         List<TenantConnection> items = new ArrayList<>(List.of(payerItem(admin, Result.PASS),
                 member(admin.key(), active("555555555555", "Admin"), true, health(NOW, Result.PASS))));

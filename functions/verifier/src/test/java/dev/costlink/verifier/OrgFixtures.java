@@ -14,7 +14,7 @@ final class OrgFixtures {
     static final String MANAGEMENT = "900000000000";
     static final String PAYER_ROLE = "arn:aws:iam::900000000000:role/CostLink-ReadAccess";
     static final String PAYER_KEY = MANAGEMENT + "#" + PAYER_ROLE;
-    static final OrganizationFacts ROOT_TARGET = new OrganizationFacts("o-abc123", "ManagementAccount",
+    static final OrganizationFacts ROOT_TARGET = new OrganizationFacts("o-abc123",
             "CostLink-MemberRoles:1", List.of("r-ab12"), "CostLink-MemberReadAccess");
 
     private OrgFixtures() {}

@@ -100,7 +100,7 @@ class OrganizationSweepTest {
 
     @Test
     void anOrganisationWithoutTargetsIsReportedNotListed() {
-        Connection broken = OrgFixtures.payer(new OrganizationFacts("o-1", null, null, List.of(), null));
+        Connection broken = OrgFixtures.payer(new OrganizationFacts("o-1", null, List.of(), null));
         sweep.beforeChecks(broken, NOW);
         assertTrue(((String) ((Map<?, ?>) coverageMessage().get("listing")).get("error")).contains("no organisation "
                 + "targets"));

@@ -24,7 +24,7 @@ class TargetAccountsTest {
             .parent("ou-b", List.of(), active("444444444444", "B"));
 
     private static OrganizationFacts targets(String... ids) {
-        return new OrganizationFacts("o-1", "ManagementAccount", "set", List.of(ids), "CostLink-MemberReadAccess");
+        return new OrganizationFacts("o-1", "set", List.of(ids), "CostLink-MemberReadAccess");
     }
 
     private static List<String> ids(Listing l) {
