@@ -6,16 +6,21 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from .lambda_runner import FAKE_CREDENTIALS, free_port
 
 
 class MotoServer:
-    def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None):
+    def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None,
+                 cross_account_trust: bool = False):
         """unauthenticated_calls=N turns moto's IAM authorisation on after the first N calls (which create the
-        caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md."""
+        caller's user, policy and access key); None leaves it off. cross_account_trust judges AssumeRole of a role in
+        another account by that role's trust policy, as STS does (costlink_tools.moto_sts_trust). See
+        docs/emulator-notes.md."""
         self.port = port or free_port()
         self.unauthenticated_calls = unauthenticated_calls
+        self.cross_account_trust = cross_account_trust
         self.process: subprocess.Popen | None = None
 
     @property
@@ -26,8 +31,13 @@ class MotoServer:
         env = {**os.environ, **FAKE_CREDENTIALS}
         if self.unauthenticated_calls is not None:
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(self.unauthenticated_calls)
+        module = "moto.server"
+        if self.cross_account_trust:
+            module = "costlink_tools.moto_sts_trust"
+            tools = str(Path(__file__).resolve().parents[1])
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (tools, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", module, "-H", "127.0.0.1", "-p", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -44,6 +54,11 @@ class MotoServer:
         import boto3
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token, **kw)
+
+    def unauthenticated(self, calls: float) -> None:
+        """The next `calls` AWS requests (of any service) skip IAM authorisation; 0 turns it on at once."""
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset-auth", data=str(calls).encode(),
+                                                      headers={"Content-Type": "text/plain"}, method="POST")).read()
 
     def reset(self):
         urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()
