@@ -1,7 +1,8 @@
 """`costlink status` against the registry on a moto server: healthy, degraded, unhealthy, revoked, unchecked and
-organisation connections, judged at a fixed time so every age in the golden output is stable; the names it reads are
-RegistrySchema's (read from the Java source); it finds the tables from the vendor stack's outputs as `costlink tenant
-create` does; it never prints a tenant's ExternalId."""
+organisation connections (a payer with targets and its coverage, a member the verifier connected through it), judged
+at a fixed time so every age in the golden output is stable; the names it reads are RegistrySchema's (read from the
+Java source); it finds the tables from the vendor stack's outputs as `costlink tenant create` does; it never prints a
+tenant's ExternalId."""
 import hashlib
 import io
 import json
@@ -24,6 +25,9 @@ SECRETS = {"Acme Corp": "cl-acme-secret-external-id-0000000000000000000",
            "Beta Ltd": "cl-beta-secret-external-id-1111111111111111111",
            "Gamma Group": "cl-gamma-secret-external-id-222222222222222222"}
 TENANT = {name: hashlib.sha256(secret.encode()).hexdigest() for name, secret in SECRETS.items()}
+MEMBER_ROLE = "CostLink-MemberReadAccess"
+COVERAGE_CAUSE = ("12 of 15 active accounts in the organisation's targets are connected. Not connected, the member role "
+                  "CostLink-MemberReadAccess cannot be assumed (3): 777777777777 (Sandbox), ...")
 LONG_CAUSE = ("The newest CUR delivery is 76 hours old (alert after 48 h). The export may have been deleted or its "
               "bucket policy changed;\ncheck the export in the Billing console and the bucket policy.")
 
@@ -40,11 +44,13 @@ def check(name, result, detail):
     return {"M": {"name": s(name), "result": s(result), "detail": s(detail)}}
 
 
-def connection(tenant, account, facts=None, status_="ACTIVE", health=None, checks=(), checked_at=None, **extra):
-    role = f"arn:aws:iam::{account}:role/CostLink-ReadAccess"
+def connection(tenant, account, facts=None, status_="ACTIVE", health=None, checks=(), checked_at=None,
+               role_name="CostLink-ReadAccess", **extra):
+    role = f"arn:aws:iam::{account}:role/{role_name}"
     item = {"tenant": s(TENANT[tenant]), "connection": s(f"{account}#{role}"), "status": s(status_),
-            "accountId": s(account), "roleArn": s(role), "registeredAt": n(T - 90 * 24 * HOUR),
-            "facts": {"M": facts or {}}}
+            "accountId": s(account), "roleArn": s(role), "registeredAt": n(T - 90 * 24 * HOUR)}
+    if facts is not None or role_name == "CostLink-ReadAccess":
+        item["facts"] = {"M": facts or {}}
     if health:
         item.update(healthStatus=s(health), healthChecks={"L": list(checks)}, healthCheckedAt=n(checked_at or T - 600))
     item.update(extra)
@@ -70,10 +76,16 @@ CONNECTIONS = [
                        check("cur-report", "FAIL", "The CUR 1.0 report reports ERROR_PERMISSIONS: fix the bucket policy.")]),
     connection("Beta Ltd", "444444444444", ROOT_FACTS, status_="REVOKED", health="UNHEALTHY",
                checks=[check("assume-role", "FAIL", "Access denied")], revokedAt=n(T - 5 * 24 * HOUR)),
-    connection("Gamma Group", "555555555555", {**ROOT_FACTS, "organizationTargets": {"L": [s("r-ab12")]}},
+    connection("Gamma Group", "555555555555", {**ROOT_FACTS, "organization": {"M": {
+        "organizationId": s("o-ab12cd34ef"), "targets": {"L": [s("r-ab12")]}, "memberRoleName": s(MEMBER_ROLE)}}},
                health="HEALTHY", checks=[check("assume-role", "PASS", "ok")],
-               coverage={"M": {"covered": n(12), "accounts": n(15)}}),
+               coverage={"M": {"covered": n(12), "accounts": n(15), "result": s("WARN"), "detail": s(COVERAGE_CAUSE),
+                               "checkedAt": n(T - 600)}}),
     connection("Gamma Group", "666666666666", {"accountType": s("Linked")}),
+    # A member account the verifier connected through the Gamma payer's organisation: no stack of its own, no facts.
+    connection("Gamma Group", "777777777777", role_name=MEMBER_ROLE, health="UNHEALTHY",
+               checks=[check("assume-role", "FAIL", "Cannot assume the role.")],
+               organizationConnection=s("555555555555#arn:aws:iam::555555555555:role/CostLink-ReadAccess")),
 ]
 DELIVERIES = [
     delivery("Acme Corp", "111111111111", "CUR2#CostLink-CUR-Export", 5),
@@ -84,15 +96,16 @@ DELIVERIES = [
 ]
 
 GOLDEN = """\
-TENANT       ACCOUNT       ROLE                 ORG        STATUS     LAST VALID CUR  COVERAGE     FAILING CHECKS
-Acme Corp    111111111111  CostLink-ReadAccess  payer      HEALTHY    5h              -            -
-Acme Corp    222222222222  CostLink-ReadAccess  member     DEGRADED   never           -            carbon-month WARN: Carbon data for 2026-05 is missing (due by the 21st).
-Beta Ltd     333333333333  CostLink-ReadAccess  payer      UNHEALTHY  3d 4h           -            cur-freshness FAIL: The newest CUR delivery is 76 hours old (alert after 48 h). The export may have been deleted or its bucket po…
-                                                                                                   cur-report FAIL: The CUR 1.0 report reports ERROR_PERMISSIONS: fix the bucket policy.
-Beta Ltd     444444444444  CostLink-ReadAccess  payer      REVOKED    30m             -            -
-Gamma Group  555555555555  CostLink-ReadAccess  payer+org  HEALTHY    never           12/15 (80%)  -
-Gamma Group  666666666666  CostLink-ReadAccess  member     UNCHECKED  never           -            -
-6 connections: 2 healthy, 1 degraded, 1 unhealthy, 1 revoked, 1 unchecked
+TENANT       ACCOUNT       ROLE                       ORG        STATUS     LAST VALID CUR  COVERAGE     FAILING CHECKS
+Acme Corp    111111111111  CostLink-ReadAccess        payer      HEALTHY    5h              -            -
+Acme Corp    222222222222  CostLink-ReadAccess        member     DEGRADED   never           -            carbon-month WARN: Carbon data for 2026-05 is missing (due by the 21st).
+Beta Ltd     333333333333  CostLink-ReadAccess        payer      UNHEALTHY  3d 4h           -            cur-freshness FAIL: The newest CUR delivery is 76 hours old (alert after 48 h). The export may have been deleted or its bucket po…
+                                                                                                         cur-report FAIL: The CUR 1.0 report reports ERROR_PERMISSIONS: fix the bucket policy.
+Beta Ltd     444444444444  CostLink-ReadAccess        payer      REVOKED    30m             -            -
+Gamma Group  555555555555  CostLink-ReadAccess        payer+org  HEALTHY    never           12/15 (80%)  organization-coverage WARN: 12 of 15 active accounts in the organisation's targets are connected. Not connected, the member role CostLink…
+Gamma Group  666666666666  CostLink-ReadAccess        member     UNCHECKED  never           -            -
+Gamma Group  777777777777  CostLink-MemberReadAccess  member     UNHEALTHY  never           -            assume-role FAIL: Cannot assume the role.
+7 connections: 2 healthy, 1 degraded, 2 unhealthy, 1 revoked, 1 unchecked
 """
 
 
@@ -143,7 +156,7 @@ def test_json_for_scripts(registry):
     code, text = run(registry, "--json")
     rows = json.loads(text)
     assert code == 0 and [r["status"] for r in rows] == ["HEALTHY", "DEGRADED", "UNHEALTHY", "REVOKED", "HEALTHY",
-                                                         "UNCHECKED"]
+                                                         "UNCHECKED", "UNHEALTHY"]
     beta = rows[2]
     assert beta == {
         "tenant": "Beta Ltd", "tenantId": TENANT["Beta Ltd"][:12], "accountId": "333333333333",
@@ -158,8 +171,11 @@ def test_json_for_scripts(registry):
         "coverage": None}
     gamma = rows[4]
     assert (gamma["organisation"], gamma["coverage"], gamma["lastValidCur"]) == (
-        "payer+org", {"covered": 12, "accounts": 15}, None)
+        "payer+org", {"covered": 12, "accounts": 15, "result": "WARN", "detail": COVERAGE_CAUSE,
+                      "checkedAt": T - 600}, None)
+    assert gamma["failingChecks"] == [{"name": "organization-coverage", "result": "WARN", "detail": COVERAGE_CAUSE}]
     assert rows[5]["organisation"] == "member" and rows[5]["checkedAt"] is None
+    assert (rows[6]["organisation"], rows[6]["roleArn"]) == ("member", f"arn:aws:iam::777777777777:role/{MEMBER_ROLE}")
     assert rows[0]["lastValidDeliveries"] == [
         {"export": "CARBON#CostLink-Carbon-Export", "at": "2026-05-14T12:00:00Z"},
         {"export": "CUR2#CostLink-CUR-Export", "at": "2026-06-03T07:00:00Z"}]
@@ -167,9 +183,9 @@ def test_json_for_scripts(registry):
 
 @pytest.mark.parametrize("args, accounts", [
     (["--tenant", "beta ltd"], ["333333333333", "444444444444"]),
-    (["--tenant", TENANT["Gamma Group"][:8]], ["555555555555", "666666666666"]),
+    (["--tenant", TENANT["Gamma Group"][:8]], ["555555555555", "666666666666", "777777777777"]),
     (["--tenant", TENANT["Gamma Group"][:5]], []),  # too short to be an id
-    (["--status", "UNHEALTHY,revoked"], ["333333333333", "444444444444"]),
+    (["--status", "UNHEALTHY,revoked"], ["333333333333", "444444444444", "777777777777"]),
     (["--status", "DEGRADED", "--status", "UNCHECKED"], ["222222222222", "666666666666"]),
     (["--tenant", "Acme Corp", "--status", "UNHEALTHY"], []),
 ])
@@ -222,7 +238,7 @@ def test_a_missing_table_is_a_clear_error(registry, capsys):
 
 def test_the_names_read_are_registry_schemas():
     java = constants()
-    mirrored = {(cls, name): value for cls in ("Tenants", "Connections", "Facts", "Deliveries")
+    mirrored = {(cls, name): value for cls in ("Tenants", "Connections", "Facts", "Organization", "Deliveries")
                 for name, value in vars(getattr(registry_schema, cls)).items() if name.isupper()}
     for (cls, name), value in mirrored.items():
         if name in java.get(cls, {}):

@@ -13,13 +13,16 @@ from .lambda_runner import FAKE_CREDENTIALS, free_port
 
 class MotoServer:
     def __init__(self, port: int | None = None, unauthenticated_calls: int | None = None,
-                 module: str = "moto.server", tls_cert: Path | None = None, tls_key: Path | None = None):
+                 cross_account_trust: bool = False, module: str | None = None, tls_cert: Path | None = None,
+                 tls_key: Path | None = None):
         """unauthenticated_calls=N turns moto's IAM authorisation on after the first N calls (which create the
-        caller's user, policy and access key); None leaves it off. See docs/emulator-notes.md. `module` is the server
-        to run: moto's own, or costlink_tools.local_cloud.moto_fixes (moto judging cross-account trust as AWS does)."""
+        caller's user, policy and access key); None leaves it off. cross_account_trust judges AssumeRole of a role in
+        another account by that role's trust policy, as STS does (costlink_tools.moto_sts_trust). `module` runs
+        another server module (the local cloud's costlink_tools.local_cloud.moto_fixes). With `tls_cert` and
+        `tls_key` the server speaks HTTPS. See docs/emulator-notes.md."""
         self.port = port or free_port()
         self.unauthenticated_calls = unauthenticated_calls
-        self.module = module
+        self.module = module or ("costlink_tools.moto_sts_trust" if cross_account_trust else "moto.server")
         self.tls_cert, self.tls_key = tls_cert, tls_key
         self.process: subprocess.Popen | None = None
 
@@ -36,7 +39,7 @@ class MotoServer:
     def start(self) -> "MotoServer":
         env = {**os.environ, **FAKE_CREDENTIALS}
         tools = str(Path(__file__).resolve().parents[1])
-        env["PYTHONPATH"] = tools + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (tools, env.get("PYTHONPATH")) if p)
         if self.unauthenticated_calls is not None:
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(self.unauthenticated_calls)
         tls = ["-c", str(self.tls_cert), "-k", str(self.tls_key)] if self.tls_cert else []
@@ -60,6 +63,11 @@ class MotoServer:
             kw.setdefault("verify", str(self.tls_cert))
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token, **kw)
+
+    def unauthenticated(self, calls: float) -> None:
+        """The next `calls` AWS requests (of any service) skip IAM authorisation; 0 turns it on at once."""
+        self.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset-auth", data=str(calls).encode(),
+                                            headers={"Content-Type": "text/plain"}, method="POST")).read()
 
     def reset(self):
         self.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()

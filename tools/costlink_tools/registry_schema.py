@@ -27,14 +27,21 @@ class Connections:
     CHECK_NAME = "name"
     CHECK_RESULT = "result"
     CHECK_DETAIL = "detail"
+    ORGANIZATION_CONNECTION = "organizationConnection"
     COVERAGE = "coverage"
     COVERAGE_COVERED = "covered"
     COVERAGE_ACCOUNTS = "accounts"
+    COVERAGE_RESULT = "result"
+    COVERAGE_DETAIL = "detail"
 
 
 class Facts:
     ACCOUNT_TYPE = "accountType"
-    ORGANIZATION_TARGETS = "organizationTargets"
+    ORGANIZATION = "organization"
+
+
+class Organization:
+    TARGETS = "targets"
 
 
 class Deliveries:
@@ -43,9 +50,7 @@ class Deliveries:
     LAST_VALID_AT = "lastValidAt"
 
 
-PENDING = {
-    ("Facts", "ORGANIZATION_TARGETS"): "the organisation targets a Root connection's StackSet deploys the member role to",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 ACCOUNT_TYPE_ROOT = "Root"
 ACCOUNT_TYPE_LINKED = "Linked"

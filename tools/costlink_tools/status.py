@@ -1,9 +1,12 @@
 """`costlink status`: the fleet of connections in a terminal table, from the vendor stack's registry.
 
-One row per connection: tenant, account and role, whether the account belongs to an organisation connection
-(ORG: payer, member, or "-" when the registry does not say), status (the verifier's HEALTHY, DEGRADED or UNHEALTHY;
-REVOKED once the customer deleted the stack; UNCHECKED before the first verification), how long ago the newest valid
-CUR delivery arrived, the organisation coverage when the registry holds one, and each failing check with its cause.
+One row per connection: tenant, account and role, whether the account belongs to an organisation connection (ORG:
+payer; payer+org for a payer whose stack deploys the member role to organisation targets; member for a linked
+account's own stack or a member account the verifier connected through its payer; "-" when the registry does not
+say), status (the verifier's HEALTHY, DEGRADED or UNHEALTHY; REVOKED once the customer deleted the stack, or once a
+member account left the targets or was suspended; UNCHECKED before the first verification), how long ago the newest
+valid CUR delivery arrived, the organisation's coverage when the registry holds one (connected of active accounts),
+and each failing check with its cause, the payer's organization-coverage check included.
 
 Against the deployed vendor stack, table names come from its outputs (--stack-name, default CostLink-Vendor). Against
 a local emulator, pass --endpoint-url (or set AWS_ENDPOINT_URL) and the --*-table names. --json prints the same rows
@@ -21,7 +24,8 @@ from decimal import Decimal
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .registry_schema import ACCOUNT_TYPE_LINKED, ACCOUNT_TYPE_ROOT, Connections, Deliveries, Facts, Tenants
+from .registry_schema import (ACCOUNT_TYPE_LINKED, ACCOUNT_TYPE_ROOT, Connections, Deliveries, Facts, Organization,
+                              Tenants)
 from .vendor_stack import DEFAULT_STACK, VendorStack
 
 STATUSES = ["HEALTHY", "DEGRADED", "UNHEALTHY", "REVOKED", "UNCHECKED"]
@@ -29,6 +33,7 @@ FAILING_RESULTS = ("FAIL", "WARN")
 CUR_KINDS = ("CUR2", "CUR1")  # delivery kinds of the callback contract that are cost and usage reports
 DETAIL_CHARS = 110
 COLUMNS = ["TENANT", "ACCOUNT", "ROLE", "ORG", "STATUS", "LAST VALID CUR", "COVERAGE", "FAILING CHECKS"]
+COVERAGE_CHECK = "organization-coverage"  # dev.costlink.verifier.Coverage.CHECK
 
 
 @dataclass
@@ -98,6 +103,10 @@ def connection_status(item: dict, tenant_name: str | None, deliveries: dict[str,
                for c in (checks if isinstance(checks, list) else [])
                if isinstance(c, dict) and c.get(Connections.CHECK_RESULT) in FAILING_RESULTS]
     coverage = item.get(Connections.COVERAGE)
+    if isinstance(coverage, dict) and coverage.get(Connections.COVERAGE_RESULT) in FAILING_RESULTS:
+        # The organisation's coverage is a check of the payer connection, kept apart from its own checks.
+        failing.append({"name": COVERAGE_CHECK, "result": coverage[Connections.COVERAGE_RESULT],
+                        "detail": str(coverage.get(Connections.COVERAGE_DETAIL, ""))})
     checked_at = item.get(Connections.HEALTH_CHECKED_AT)
     return ConnectionStatus(
         tenant=tenant_name if isinstance(tenant_name, str) else tenant[:12], tenant_id=tenant[:12],
@@ -113,12 +122,16 @@ def _text(value, missing: str = "-") -> str:
 
 
 def organisation(item: dict) -> str:
+    """payer+org: a payer whose stack deploys the member role to organisation targets; member: a linked account's
+    own stack, or a member account the verifier connected through its payer (organizationConnection)."""
     facts = item.get(Connections.FACTS)
     facts = facts if isinstance(facts, dict) else {}
     account_type = facts.get(Facts.ACCOUNT_TYPE)
     if account_type == ACCOUNT_TYPE_ROOT:
-        return "payer+org" if facts.get(Facts.ORGANIZATION_TARGETS) else "payer"
-    if account_type == ACCOUNT_TYPE_LINKED:
+        org = facts.get(Facts.ORGANIZATION)
+        targets = org.get(Organization.TARGETS) if isinstance(org, dict) else None
+        return "payer+org" if isinstance(targets, list) and targets else "payer"
+    if account_type == ACCOUNT_TYPE_LINKED or isinstance(item.get(Connections.ORGANIZATION_CONNECTION), str):
         return "member"
     return "-"
 
@@ -133,7 +146,7 @@ def read_fleet(stack: VendorStack, tenants_table: str, connections_table: str, d
     items = scan(ddb, connections_table, [
         Connections.TENANT, Connections.CONNECTION, Connections.STATUS, Connections.ACCOUNT_ID, Connections.ROLE_ARN,
         Connections.FACTS, Connections.HEALTH_STATUS, Connections.HEALTH_CHECKS, Connections.HEALTH_CHECKED_AT,
-        Connections.COVERAGE])
+        Connections.COVERAGE, Connections.ORGANIZATION_CONNECTION])
     rows = []
     for item in items:
         key = f"{item[Connections.TENANT]}#{item.get(Connections.ACCOUNT_ID)}"  # RegistrySchema.Deliveries.partitionKey

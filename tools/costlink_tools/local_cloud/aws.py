@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import urllib.request
 from dataclasses import dataclass
 
 import boto3
@@ -84,9 +83,7 @@ class LocalAws:
 
     # ------------------------------------------------------------------ IAM authorisation
     def _reset_auth(self, unauthenticated: str):
-        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset-auth", data=unauthenticated.encode(),
-                                         method="POST", headers={"Content-Type": "text/plain"})
-        self.moto.urlopen(request).read()
+        self.moto.unauthenticated(float(unauthenticated))
 
     @contextlib.contextmanager
     def authorisation_suspended(self):

@@ -1,62 +1,23 @@
-"""moto's server (`python -m moto.server`) with one correction to its IAM authorisation: role trust policies are
-evaluated for cross-account AssumeRole as AWS evaluates them, so the connection stack's own trust policy (the vendor's
-account root, with the tenant's ExternalId) is what lets the verifier in or keeps it out.
+"""moto's server for the local cloud: STS's cross-account trust check (costlink_tools.moto_sts_trust) and three more
+corrections where moto 5.2.5 differs from AWS on what CostLink relies on (docs/emulator-notes.md):
 
-moto 5.2.5 evaluates a trust policy only when the role is in the caller's own account, and then matches the principal
-as a plain string against the caller's ARN. So, measured (docs/emulator-notes.md):
-  - a role in another account: its trust policy is never read (a wrong or missing ExternalId is let in);
-  - a principal `arn:aws:iam::<account>:root`: no caller ever matches it (AWS lets in any identity of that account
-    whose own policies allow sts:AssumeRole);
-  - a `{"Service": ...}` principal: moto's check fails with HTTP 500;
-  - a StringEquals condition on a key the request does not send (no ExternalId) passes (AWS refuses).
-The patch below looks the role up in the account its ARN names and judges the principal and the StringEquals
-conditions as AWS does.
-
-A second correction concerns bucket policies: moto applies a bucket policy's Deny to object requests but ignores its
-conditions, so the TLS-only statements every CostLink bucket carries (Deny unless aws:SecureTransport, Deny when
-s3:TlsVersion < 1.2) would refuse every request. The patch judges those two conditions with the request's real
-transport: this server serves HTTPS when started with a certificate (-c/-k), at TLS 1.2 or later (Python's minimum),
-and plain HTTP otherwise. Statements with other conditions are left to moto.
-
-A third: moto keeps a bucket's EventBridgeConfiguration (and sends events to EventBridge for it) but leaves it out of
-GetBucketNotificationConfiguration; the patch returns it, as S3 does.
+1. A trust policy's StringEquals on a key the request does not send (an AssumeRole without ExternalId) passes in
+   moto; STS refuses it. Judged as STS does.
+2. moto applies a bucket policy's Deny to object requests but ignores its conditions, so the TLS-only statements every
+   CostLink bucket carries (Deny unless aws:SecureTransport, Deny when s3:TlsVersion < 1.2) would refuse every
+   request. Those two conditions are judged with the request's real transport: this server serves HTTPS when started
+   with a certificate (-c/-k), at TLS 1.2 or later (Python's minimum), and plain HTTP otherwise. Statements with other
+   conditions are left to moto.
+3. moto keeps a bucket's EventBridgeConfiguration (and sends events to EventBridge for it) but leaves it out of
+   GetBucketNotificationConfiguration; it is returned, as S3 does.
 
 Everything else is moto's own code. Run: python -m costlink_tools.local_cloud.moto_fixes -H 127.0.0.1 -p PORT
 [-c CERT -k KEY] (moto.server's arguments).
 """
 from __future__ import annotations
 
-import re
+import json
 import sys
-
-ACCOUNT_PRINCIPAL = re.compile(r"^(?:arn:[\w-]+:iam::(\d{12}):root|(\d{12}))$")
-CALLER_ACCOUNT = re.compile(r"^arn:[\w-]+:(?:iam|sts)::(\d{12}):")
-
-
-def principal_matches(expected, caller_arn: str) -> bool:
-    """AWS principals of a trust statement against the caller: an ARN equal to the caller's, "*", or an account (its
-    root ARN or bare id) that contains the caller. Service and federated principals never match an IAM caller."""
-    if expected == "*":
-        return True
-    if not isinstance(expected, dict) or "AWS" not in expected:
-        return False
-    values = expected["AWS"] if isinstance(expected["AWS"], list) else [expected["AWS"]]
-    caller = CALLER_ACCOUNT.match(caller_arn)
-    for value in values:
-        account = ACCOUNT_PRINCIPAL.match(value)
-        if value == "*" or value == caller_arn or (account and caller and caller.group(1) in account.groups()):
-            return True
-    return False
-
-
-def string_equals_hold(condition: dict, request_values: dict) -> bool:
-    """Every StringEquals key must be present in the request and equal one of the allowed values (AWS semantics);
-    other operators are left to moto (it ignores them)."""
-    for key, allowed in condition.get("StringEquals", {}).items():
-        allowed = allowed if isinstance(allowed, list) else [allowed]
-        if key not in request_values or request_values[key] not in [str(a) for a in allowed]:
-            return False
-    return True
 
 
 def transport_conditions_hold(statement: dict, secure: bool) -> bool:
@@ -76,50 +37,25 @@ def transport_conditions_hold(statement: dict, secure: bool) -> bool:
 
 
 def patch(secure: bool = False) -> None:
-    import json
-
     from moto.iam import access_control
-    from moto.iam.models import iam_backends
-    from moto.iam.utils import REQUIRE_RESOURCE_ACCESS_POLICIES_CHECK, format_incoming_conditional_values
-    from moto.utilities.utils import get_partition
-
-    def role_of(request, role_arn: str):
-        match = re.match(r"^arn:[\w-]+:iam::(\d{12}):role/", role_arn)
-        if not match:
-            return None
-        backend = iam_backends[match.group(1)][get_partition(request._region)]
-        try:
-            return backend.get_role_by_arn(role_arn)
-        except Exception:  # noqa: BLE001 - moto's NotFoundException: not an existing role
-            return None
-
-    def is_assuming_role_operation(self, resource_arn: str) -> bool:
-        return self._action in REQUIRE_RESOURCE_ACCESS_POLICIES_CHECK and role_of(self, resource_arn) is not None
-
-    def check_role_trust_relationship(self, role_arn: str) -> bool:
-        role = role_of(self, role_arn)
-        document = json.loads(role.assume_role_policy_document)
-        statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
-        values = format_incoming_conditional_values(self._data)
-        allowed = False
-        for st in statements:
-            actions = st.get("Action", [])
-            actions = actions if isinstance(actions, list) else [actions]
-            if not any(re.fullmatch(a.replace("*", ".*"), self._action) for a in actions):
-                continue
-            if not principal_matches(st.get("Principal"), self._access_key.arn):
-                continue
-            if not string_equals_hold(st.get("Condition", {}), values):
-                continue
-            if st.get("Effect") == "Deny":
-                return False
-            allowed = True
-        return allowed
-
-    access_control.IAMRequestBase._is_assuming_role_operation = is_assuming_role_operation
-    access_control.IAMRequestBase._check_role_trust_relationship = check_role_trust_relationship
-
     from moto.s3.models import FakeBucket
+    from moto.s3.responses import ActionResult, S3Response
+
+    from .. import moto_sts_trust
+
+    moto_sts_trust.patch()
+
+    original_conditions = access_control.IAMPolicyStatement._check_conditions
+
+    def check_conditions(self, incoming):
+        # Called with the request's values only when a trust policy is judged (identity policies pass None).
+        if incoming is not None:
+            for key in (self._statement.get("Condition") or {}).get("StringEquals", {}):
+                if key not in incoming:
+                    return False
+        return original_conditions(self, incoming)
+
+    access_control.IAMPolicyStatement._check_conditions = check_conditions
 
     def get_permission(self, action: str, resource: str):
         if self.policy is None:
@@ -132,8 +68,6 @@ def patch(secure: bool = False) -> None:
         return access_control.IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
     FakeBucket.get_permission = get_permission
-
-    from moto.s3.responses import ActionResult, S3Response
 
     original_notification = S3Response.get_bucket_notification
 

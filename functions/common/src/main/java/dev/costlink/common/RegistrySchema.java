@@ -69,6 +69,37 @@ public final class RegistrySchema {
         public static final String COVERAGE_COVERED = "covered";
         /** Inside {@link #COVERAGE}: active accounts in the targets (suspended ones are not counted). */
         public static final String COVERAGE_ACCOUNTS = "accounts";
+        /** Inside {@link #COVERAGE}: the organization-coverage check's result (PASS, WARN, FAIL) and its detail. */
+        public static final String COVERAGE_RESULT = "result";
+        public static final String COVERAGE_DETAIL = "detail";
+        /** Inside {@link #COVERAGE}: the scheduled run (epoch seconds) the coverage was computed for. */
+        public static final String COVERAGE_CHECKED_AT = "checkedAt";
+        /** Inside {@link #COVERAGE}: the accounts not connected (bounded list of {accountId, name, reason}). */
+        public static final String COVERAGE_NOT_CONNECTED = "notConnected";
+        /** Inside {@link #COVERAGE}: suspended accounts of the targets, ignored (bounded list of {accountId, name}). */
+        public static final String COVERAGE_SUSPENDED = "suspended";
+        /** Inside {@link #COVERAGE}: a digest of every not-connected account and its reason (a change alerts). */
+        public static final String COVERAGE_SIGNATURE = "signature";
+        /** Inside {@link #COVERAGE}: when its last organisation event was recorded, and the event still pending. */
+        public static final String COVERAGE_PUBLISHED_AT = "publishedAt";
+        public static final String COVERAGE_PENDING = "pending";
+        /** Inside each item of {@link #COVERAGE_NOT_CONNECTED} and {@link #COVERAGE_SUSPENDED}. */
+        public static final String COVERAGE_ACCOUNT_ID = "accountId";
+        public static final String COVERAGE_ACCOUNT_NAME = "name";
+        public static final String COVERAGE_REASON = "reason";
+        /** On a member: the account's name in the organisation, as the verifier last listed it. */
+        public static final String ACCOUNT_NAME = "accountName";
+        /**
+         * On a member: the account's state in the organisation when last listed (ACTIVE, SUSPENDED, PENDING_CLOSURE,
+         * ...), or {@link #LEFT_TARGETS} once the listing no longer names it. Only an ACTIVE account's member is ACTIVE.
+         */
+        public static final String ORGANIZATION_ACCOUNT_STATE = "organizationAccountState";
+        public static final String LEFT_TARGETS = "LEFT";
+        /**
+         * On a member: the scheduled run (epoch seconds) whose organisation listing last changed it; a change from an
+         * older run (a late queue message) is not applied over it.
+         */
+        public static final String ORGANIZATION_RUN = "organizationRun";
         /** A health event recorded but not yet known to be published (the verifier's exactly-once marker). */
         public static final String HEALTH_PENDING = "healthPending";
         /** Inside each item of {@link #HEALTH_CHECKS}. */

@@ -49,7 +49,8 @@ public final class AwsCustomerAccount implements CustomerAccount {
     static final int CUR_PAGE = 5;
     static final int MAX_REPORT_PAGES = 20;
 
-    private static final AwsCredentialsProvider REFUSE = () -> {
+    /** For clients that may only call with a role session's credentials, carried on each request. */
+    static final AwsCredentialsProvider REFUSE = () -> {
         throw new IllegalStateException("a call into a customer's account must carry the role session's credentials");
     };
     private static final Lazy<StsClient> STS = new Lazy<>(() -> AwsClients.configure(StsClient.builder()).build());
@@ -70,6 +71,11 @@ public final class AwsCustomerAccount implements CustomerAccount {
 
     @Override
     public Session assume(String roleArn, String externalId) throws AssumeRoleRefused {
+        return new RoleSession(sessionOf(roleArn, externalId));
+    }
+
+    /** A 15-minute session of the role, as the override every request made with it carries. */
+    static AwsRequestOverrideConfiguration sessionOf(String roleArn, String externalId) throws AssumeRoleRefused {
         Credentials creds;
         try {
             creds = STS.get().assumeRole(r -> r.roleArn(roleArn).externalId(externalId)
@@ -82,7 +88,7 @@ public final class AwsCustomerAccount implements CustomerAccount {
         }
         StaticCredentialsProvider session = StaticCredentialsProvider.create(AwsSessionCredentials.create(
                 creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
-        return new RoleSession(AwsRequestOverrideConfiguration.builder().credentialsProvider(session).build());
+        return AwsRequestOverrideConfiguration.builder().credentialsProvider(session).build();
     }
 
     /** The calls of one assumed-role session: every request carries {@code as}, the session's credentials. */

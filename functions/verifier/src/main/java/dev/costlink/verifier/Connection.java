@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * What the verifier needs of one registered connection: its tenant, its registry key ({@code <account>#<role ARN>}),
- * its id ({@code costlink-<account>-<hash>}, the one customers see), the role, its billing facts and its health.
+ * its id ({@code costlink-<account>-<hash>}, the one customers see), the role, its billing facts, its health, and its
+ * place in an organisation (a payer, a member, or neither).
  */
 public record Connection(Tenant tenant, String key, String id, String accountId, String roleArn, Instant registeredAt,
-                         BillingFacts billing, HealthState health) {}
+                         BillingFacts billing, HealthState health, OrganizationLink organization) {}

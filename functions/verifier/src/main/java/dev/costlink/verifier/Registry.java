@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * every page.
  */
 public final class Registry implements HealthStore {
-    private static final Lazy<DynamoDbClient> DDB = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
+    static final Lazy<DynamoDbClient> DDB = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
     private static final List<String> DELIVERY_TEXT = List.of(Deliveries.TYPE, Deliveries.KIND, Deliveries.EXPORT_NAME,
             Deliveries.REPORT_NAME, Deliveries.BILLING_PERIOD, Deliveries.MANIFEST_KEY);
     private static final List<String> DELIVERY_NUMBERS = List.of(Deliveries.FILE_COUNT, Deliveries.TOTAL_ROWS,
@@ -139,7 +139,8 @@ public final class Registry implements HealthStore {
         String roleArn = text(c.get(Connections.ROLE_ARN));
         return new Connection(new Tenant(tenantId, text(t.get(Tenants.NAME)), text(t.get(Tenants.EXTERNAL_ID))), key,
                 connectionId(c, facts, accountId, roleArn), accountId, roleArn,
-                instant(c.get(Connections.REGISTERED_AT)), billing(facts, text(c.get(Connections.REGION))), health(c));
+                instant(c.get(Connections.REGISTERED_AT)), billing(facts, text(c.get(Connections.REGION))), health(c),
+                OrganizationRegistry.link(c, facts));
     }
 
     /** The id the callback reported when the registry holds it, else the same derivation the callback uses. */
@@ -176,7 +177,7 @@ public final class Registry implements HealthStore {
                 pending(map(c.get(Connections.HEALTH_PENDING))));
     }
 
-    private static HealthEvent pending(Map<String, AttributeValue> p) {
+    static HealthEvent pending(Map<String, AttributeValue> p) {
         if (p.isEmpty()) {
             return null;
         }
@@ -254,7 +255,7 @@ public final class Registry implements HealthStore {
         }
     }
 
-    private static AttributeValue pendingValue(HealthEvent e) {
+    static AttributeValue pendingValue(HealthEvent e) {
         Map<String, AttributeValue> attributes = new LinkedHashMap<>();
         e.attributes().forEach((k, v) -> attributes.put(k, s(v)));
         return AttributeValue.fromM(Map.of(Connections.PENDING_EVENT_ID, s(e.eventId()),
@@ -262,27 +263,27 @@ public final class Registry implements HealthStore {
                 Connections.PENDING_ATTRIBUTES, AttributeValue.fromM(attributes)));
     }
 
-    private static Map<String, AttributeValue> key(String tenantId, String key) {
+    static Map<String, AttributeValue> key(String tenantId, String key) {
         return Map.of(Connections.TENANT, s(tenantId), Connections.CONNECTION, s(key));
     }
 
-    private static Map<String, AttributeValue> map(AttributeValue v) {
+    static Map<String, AttributeValue> map(AttributeValue v) {
         return v == null || !v.hasM() ? Map.of() : v.m();
     }
 
-    private static AttributeValue n(long v) {
+    static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
     }
 
-    private static AttributeValue s(String v) {
+    static AttributeValue s(String v) {
         return AttributeValue.fromS(v);
     }
 
-    private static String text(AttributeValue v) {
+    static String text(AttributeValue v) {
         return v == null ? null : v.s();
     }
 
-    private static Instant instant(AttributeValue v) {
+    static Instant instant(AttributeValue v) {
         return v == null || v.n() == null ? null : Instant.ofEpochSecond(Long.parseLong(v.n()));
     }
 }

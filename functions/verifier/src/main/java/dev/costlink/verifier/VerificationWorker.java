@@ -30,16 +30,28 @@ public final class VerificationWorker {
     private final HealthPublisher publisher;
     private final ConnectionVerifier verifier;
     private final AlertPolicy alerts;
+    private final OrganizationHook organizations;
     private final JsonLog log;
     private final WorkerMetrics metrics;
 
     public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
                               AlertPolicy alerts, JsonLog log) {
-        this(store, publisher, verifier, alerts, log, WorkerMetrics.NONE);
+        this(store, publisher, verifier, alerts, OrganizationHook.NONE, log, WorkerMetrics.NONE);
     }
 
     public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
                               AlertPolicy alerts, JsonLog log, WorkerMetrics metrics) {
+        this(store, publisher, verifier, alerts, OrganizationHook.NONE, log, metrics);
+    }
+
+    /**
+     * With {@code organizations}, run before a connection's checks (a payer's organisation listing). A member
+     * account's connection records its health but publishes no event of its own: its organisation's event reports it
+     * (CoverageStep, docs/health-events.md).
+     */
+    public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
+                              AlertPolicy alerts, OrganizationHook organizations, JsonLog log, WorkerMetrics metrics) {
+        this.organizations = organizations;
         this.log = log;
         this.store = store;
         this.publisher = publisher;
@@ -60,10 +72,11 @@ public final class VerificationWorker {
         if (health.checkedSince(request.asOf())) {
             return Outcome.ALREADY_VERIFIED;
         }
+        organizations.beforeChecks(c, request.asOf());
         DeliveryReports reported = store.deliveries(c);
         List<Check> checks = verifier.verify(c, reported, request.asOf());
         HealthStatus status = HealthStatus.of(checks);
-        HealthEvent event = alerts.shouldPublish(health.status(), status, health.publishedAt(), request.asOf())
+        HealthEvent event = !c.organization().isMember() && alerts.shouldPublish(health.status(), status, health.publishedAt(), request.asOf())
                 ? HealthEvent.of(c.tenant().name(), c.id(), c.accountId(), c.roleArn(), status, health.status(), checks,
                         reported.newestSummary(), request.asOf())
                 : null;

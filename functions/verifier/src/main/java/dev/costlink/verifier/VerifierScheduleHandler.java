@@ -11,11 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * On the schedule: pages through the registry's active connections and queues one message per connection (batches of
@@ -42,40 +39,5 @@ public final class VerifierScheduleHandler implements RequestStreamHandler {
         METRICS.emit(Map.of(), Map.of("VerifierRuns", 1, "ConnectionsQueued", queued,
                 "VerifierRunDuration", (System.nanoTime() - started) / 1_000_000));
         output.write(Json.write(Map.of("queued", queued, "asOf", asOf.toString())));
-    }
-
-    /** Sends requests in batches of ten (SendMessageBatch's limit) and counts what was queued. */
-    private static final class Outbox {
-        private final SqsClient sqs;
-        private final String queueUrl;
-        private final List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
-        private int queued;
-
-        Outbox(SqsClient sqs, String queueUrl) {
-            this.sqs = sqs;
-            this.queueUrl = queueUrl;
-        }
-
-        void add(VerificationRequest request) {
-            batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(batch.size()))
-                    .messageBody(request.body()).build());
-            if (batch.size() == 10) {
-                flush();
-            }
-        }
-
-        /** Sends what is left; returns how many requests were queued in all. */
-        int flush() {
-            if (!batch.isEmpty()) {
-                var result = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch));
-                if (!result.failed().isEmpty()) {
-                    throw new IllegalStateException(result.failed().size() + " messages were not queued: "
-                            + result.failed().get(0).message());
-                }
-                queued += batch.size();
-                batch.clear();
-            }
-            return queued;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.costlink.verifier;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.costlink.common.AwsClients;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.Lazy;
@@ -9,12 +10,15 @@ import dev.costlink.common.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Verifies the connections of one SQS batch. One bad message never stops the others: a connection whose checks ran is
+ * Verifies the connections of one SQS batch, and handles the organisations' messages in it (WorkerMessages: a member
+ * change, MemberStep; a coverage, CoverageStep). One bad message never stops the others: a connection whose checks ran is
  * recorded (its failures are health, not errors); a message that could not be processed (unreadable body, or an AWS
  * call that failed) is returned as a batch item failure, for SQS to redeliver and, after the queue's maxReceiveCount,
  * move to the dead-letter queue. A record without a messageId cannot be reported and cannot come from SQS: it is
@@ -23,12 +27,26 @@ import java.util.Map;
 public final class VerifierWorkerHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("verifier-worker");
     private static final WorkerMetrics METRICS = new WorkerMetrics(new Metrics(LOG)::emit);
+    private static final Lazy<SqsClient> SQS = new Lazy<>(() -> AwsClients.configure(SqsClient.builder()).build());
     private static final Lazy<VerificationWorker> WORKER = new Lazy<>(() -> {
         VerifierConfig cfg = VerifierConfig.from(System.getenv());
         return new VerificationWorker(new Registry(cfg.tenantsTable(), cfg.connectionsTable(), cfg.deliveriesTable()),
                 new SnsHealthPublisher(cfg.topicArn()),
                 new ConnectionVerifier(new AwsCustomerAccount(), cfg.thresholds()),
-                new AlertPolicy(cfg.thresholds().realertInterval()), LOG, METRICS);
+                new AlertPolicy(cfg.thresholds().realertInterval()),
+                new OrganizationSweep(new AwsOrganizationDirectory(), new OrganizationRegistry(cfg.connectionsTable()),
+                        () -> new Outbox(SQS.get(), cfg.queueUrl()), OrganizationConfig.from(System.getenv()), LOG),
+                LOG, METRICS);
+    });
+    private static final Lazy<MemberStep> MEMBERS = new Lazy<>(() -> new MemberStep(
+            new OrganizationRegistry(VerifierConfig.from(System.getenv()).connectionsTable()), WORKER.get(),
+            Clock.systemUTC(), LOG));
+    private static final Lazy<CoverageStep> COVERAGE = new Lazy<>(() -> {
+        VerifierConfig cfg = VerifierConfig.from(System.getenv());
+        return new CoverageStep(new Registry(cfg.tenantsTable(), cfg.connectionsTable(), cfg.deliveriesTable()),
+                new OrganizationRegistry(cfg.connectionsTable()), new SnsHealthPublisher(cfg.topicArn()),
+                new AlertPolicy(cfg.thresholds().realertInterval()), () -> new Outbox(SQS.get(), cfg.queueUrl()),
+                OrganizationConfig.from(System.getenv()), LOG);
     });
 
     @Override
@@ -43,8 +61,18 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
         List<Map<String, String>> failures = new ArrayList<>();
         for (SqsRecords.Message m : batch.messages()) {
             try {
-                VerificationWorker.Outcome outcome = WORKER.get().handle(VerificationRequest.parse(m.body()));
-                LOG.info("verification handled", "messageId", m.messageId(), "outcome", outcome.name());
+                String task = WorkerMessages.task(m.body());
+                String outcome;
+                if (task == null) {
+                    outcome = WORKER.get().handle(VerificationRequest.parse(m.body())).name();
+                } else if (task.equals(MemberRequest.TASK)) {
+                    outcome = MEMBERS.get().handle(MemberRequest.parse(m.body()));
+                } else if (task.equals(CoverageRequest.TASK)) {
+                    outcome = COVERAGE.get().handle(CoverageRequest.parse(m.body())).name();
+                } else {
+                    throw new IllegalArgumentException("the message body's task is not one the worker knows");
+                }
+                LOG.info("verification handled", "messageId", m.messageId(), "outcome", outcome);
             } catch (RuntimeException e) {
                 LOG.error("verification could not run; SQS will redeliver", "messageId", m.messageId(),
                         "error", e.getClass().getSimpleName(), "detail", e.getMessage());

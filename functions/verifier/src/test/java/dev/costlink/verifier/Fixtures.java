@@ -54,8 +54,17 @@ final class Fixtures {
     }
 
     static Connection connection(BillingFacts billing, HealthState health, Instant registeredAt) {
+        return connection(billing, health, registeredAt, OrganizationLink.NONE);
+    }
+
+    static Connection connection(BillingFacts billing, HealthState health, OrganizationLink organization) {
+        return connection(billing, health, NOW.minus(Duration.ofDays(30)), organization);
+    }
+
+    static Connection connection(BillingFacts billing, HealthState health, Instant registeredAt,
+                                 OrganizationLink organization) {
         return new Connection(TENANT, ACCOUNT + "#" + ROLE, "costlink-111122223333-f011dd253f837458", ACCOUNT, ROLE,
-                registeredAt, billing, health);
+                registeredAt, billing, health, organization);
     }
 
     static Connection connection(BillingFacts billing) {

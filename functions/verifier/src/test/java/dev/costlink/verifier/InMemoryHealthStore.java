@@ -68,6 +68,6 @@ final class InMemoryHealthStore implements HealthStore {
 
     void set(HealthState health) {
         stored = new Connection(stored.tenant(), stored.key(), stored.id(), stored.accountId(), stored.roleArn(),
-                stored.registeredAt(), stored.billing(), health);
+                stored.registeredAt(), stored.billing(), health, stored.organization());
     }
 }
