@@ -338,9 +338,13 @@ class MainJob:
         self.story.detail(f"health: {item['healthStatus']['S']} {checks}")
         check(item["healthStatus"]["S"] == "HEALTHY", f"the connection is {item['healthStatus']['S']}")
         check(checks.get("assume-role") == "PASS", "the verifier could not assume the role")
-        bodies = self.alerts()
-        check(len(bodies) == 1 and json.loads(json.loads(bodies[0])["Message"])["status"] == "HEALTHY",
-              f"the topic published {len(bodies)} messages, not the first HEALTHY")
+        messages = [json.loads(json.loads(b)["Message"]) for b in self.alerts()]
+        health = [m for m in messages if m.get("type") == "connection.health"]
+        check(len(health) == 1 and health[0]["status"] == "HEALTHY",
+              f"the topic published {[m.get('status') for m in health]}, not the first HEALTHY")
+        others = sorted({m.get("type") for m in messages} - {"connection.health"})
+        if others:
+            self.story.detail(f"the topic also published: {', '.join(map(str, others))}")
 
     def organisation_coverage(self):
         """What the verifier found of the organisation: the payer connection's coverage and a connection per member
@@ -363,8 +367,8 @@ class MainJob:
         check(ran["workers"], "no worker ran")
         item = self.connection_item()
         check(item["healthStatus"]["S"] == "UNHEALTHY", f"the connection is {item['healthStatus']['S']}")
-        bodies = self.alerts()
-        check(len(bodies) == 1, f"the topic published {len(bodies)} messages, not one alert")
+        bodies = [b for b in self.alerts() if json.loads(json.loads(b)["Message"]).get("type") == "connection.health"]
+        check(len(bodies) == 1, f"the topic published {len(bodies)} health events, not one alert")
         envelope = json.loads(bodies[0])
         message = json.loads(envelope["Message"])
         check(message["status"] == "UNHEALTHY" and "cur-freshness" in envelope["MessageAttributes"]["failedChecks"]
@@ -410,6 +414,11 @@ class MainJob:
         item = self.connection_item()
         check(item["status"]["S"] == "REVOKED", f"the registry holds the connection as {item['status']['S']}")
         self.story.detail(f"Delete answered SUCCESS; registry: connection {item['status']['S']}")
+        members = [c for c in self.connections() if "organizationConnection" in c]
+        if members:
+            statuses = sorted({m["status"]["S"] for m in members})
+            check(statuses == ["REVOKED"], f"the organisation's member connections are {statuses}")
+            self.story.detail(f"registry: the organisation's {len(members)} member connections REVOKED with it")
         ran = self.tick(datetime.now(timezone.utc))
         check(len(ran["scheduler"]) == 1, "the scheduler did not run")
         queued = json.loads(ran["scheduler"][0]["payload"])

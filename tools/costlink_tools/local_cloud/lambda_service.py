@@ -317,7 +317,8 @@ class LambdaService:
 
     # ------------------------------------------------------------------ waiting for quiet
     def wait_idle(self, timeout: float = 300) -> bool:
-        """True once no invocation is running or queued, and every mapped queue shows no visible message."""
+        """True once no invocation is running or queued, and every mapped queue shows no visible message and none
+        delayed (a message sent with DelaySeconds is waited for: it is work the functions have yet to do)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -333,8 +334,9 @@ class LambdaService:
 
     def _visible(self, mapping: EventSourceMapping) -> int:
         attrs = self.aws.client("sqs", mapping.function.account).get_queue_attributes(
-            QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
-        return int(attrs["ApproximateNumberOfMessages"])
+            QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessages",
+                                                        "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"]) + int(attrs.get("ApproximateNumberOfMessagesDelayed", 0))
 
     def stop(self):
         for mapping_uuid in list(self.mappings):
