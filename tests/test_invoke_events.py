@@ -32,6 +32,8 @@ DOCUMENTED = {
     "registry-connection-created.json": ("RegistryFunction", "401: its signed timestamp is from 2026-11-22"),
     "verifier-schedule.json": ("VerifierScheduleFunction", '{"queued":0,"asOf":"2026-11-22T10:00:00Z"}'),
     "verifier-sqs-batch.json": ("VerifierWorkerFunction", '{"batchItemFailures":[]} (connections not active)'),
+    "verifier-organization-batch.json": ("VerifierWorkerFunction",
+                                         '{"batchItemFailures":[]} (the payer is not in the registry)'),
 }
 
 
@@ -126,8 +128,9 @@ def test_the_schedule_event(vendor_built, registry_env, tmp_path):
                   template="vendor.yaml") == {"queued": 0, "asOf": "2026-11-22T10:00:00Z"}
 
 
-def test_the_sqs_batch_event(vendor_built, registry_env, tmp_path):
-    assert invoke("VerifierWorkerFunction", EVENTS / "verifier-sqs-batch.json", tmp_path, registry_env,
+@pytest.mark.parametrize("name", ["verifier-sqs-batch.json", "verifier-organization-batch.json"])
+def test_the_sqs_batch_events(vendor_built, registry_env, tmp_path, name):
+    assert invoke("VerifierWorkerFunction", EVENTS / name, tmp_path, registry_env,
                   template="vendor.yaml") == {"batchItemFailures": []}
 
 

@@ -40,7 +40,6 @@ class Function:
     pool: EnvironmentPool
     policy: dict[str, dict] = field(default_factory=dict)  # statement id -> statement
     retries: int = 2
-    max_event_age: int = 21600
     on_failure: str | None = None
     url: FunctionUrl | None = None
 

@@ -660,8 +660,7 @@ class LambdaEventInvokeConfig(Handler):
         retries = int(props.get("MaximumRetryAttempts", 2))
         if not 0 <= retries <= 2:
             raise DeployError(f"{logical_id}: MaximumRetryAttempts must be 0, 1 or 2")
-        function.retries = retries
-        function.max_event_age = int(props.get("MaximumEventAgeInSeconds", 21600))
+        function.retries = retries  # retried at once locally: events never grow older than MaximumEventAgeInSeconds
         destination = props.get("DestinationConfig", {})
         function.on_failure = destination.get("OnFailure", {}).get("Destination")
         if destination.get("OnSuccess"):
