@@ -26,7 +26,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .registry_schema import (ACCOUNT_TYPE_LINKED, ACCOUNT_TYPE_ROOT, Connections, Deliveries, Facts, Organization,
                               Tenants)
-from .vendor_stack import DEFAULT_STACK, VendorStack
+from . import vendor_stack
+from .vendor_stack import VendorStack
 
 STATUSES = ["HEALTHY", "DEGRADED", "UNHEALTHY", "REVOKED", "UNCHECKED"]
 FAILING_RESULTS = ("FAIL", "WARN")
@@ -260,17 +261,12 @@ def main(argv=None, now: datetime | None = None, out=None) -> int:
                                                       + ", ".join(STATUSES))
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--at", type=parse_time, help="judge ages as of this time (default: now)")
-    p.add_argument("--stack-name", default=DEFAULT_STACK)
-    p.add_argument("--region", default="us-east-1")
-    p.add_argument("--endpoint-url", help="a local emulator (moto) instead of AWS")
-    p.add_argument("--tenants-table")
-    p.add_argument("--connections-table")
-    p.add_argument("--deliveries-table")
+    vendor_stack.add_arguments(p, tables=("tenants", "connections", "deliveries"))
     args = p.parse_args(argv)
     statuses = parse_statuses(args.status)
     out = out or sys.stdout
     when = args.at or now or datetime.now(timezone.utc)
-    stack = VendorStack(args.region, args.endpoint_url, args.stack_name)
+    stack = vendor_stack.from_arguments(args)
     try:
         rows = read_fleet(stack, stack.output(args.tenants_table, "TenantsTableName"),
                           stack.output(args.connections_table, "ConnectionsTableName"),

@@ -14,7 +14,7 @@ import sys
 import time
 from urllib.parse import quote
 
-from .vendor_stack import DEFAULT_STACK, VendorStack
+from . import vendor_stack
 
 CONSOLE = "https://{region}.console.aws.amazon.com/cloudformation/home?region={region}#/stacks/quickcreate"
 
@@ -39,7 +39,7 @@ def tenant_item(external_id: str, name: str, now: int) -> dict:
 
 
 def create(args) -> int:
-    stack = VendorStack(args.region, args.endpoint_url, args.stack_name)
+    stack = vendor_stack.from_arguments(args)
     table = stack.output(args.tenants_table, "TenantsTableName")
     callback = stack.output(args.callback_url, "RegistryUrl")
     account = args.vendor_account_id or stack.client("sts").get_caller_identity()["Account"]
@@ -63,10 +63,7 @@ def main(argv=None) -> int:
     c.add_argument("--name", required=True)
     c.add_argument("--template-url", default="https://costlink-artifacts.s3.amazonaws.com/connection/packaged.yaml",
                    help="HTTPS URL of the packaged connection stack template (sam package output)")
-    c.add_argument("--stack-name", default=DEFAULT_STACK)
-    c.add_argument("--region", default="us-east-1")
-    c.add_argument("--endpoint-url", help="a local emulator (moto) instead of AWS")
-    c.add_argument("--tenants-table")
+    vendor_stack.add_arguments(c, tables=("tenants",))
     c.add_argument("--callback-url")
     c.add_argument("--vendor-account-id")
     args = p.parse_args(argv)

@@ -32,3 +32,17 @@ class VendorStack:
         if key not in outputs:
             raise SystemExit(f"stack {self.stack_name} has no output {key}: is it the CostLink vendor stack?")
         return outputs[key]
+
+
+def add_arguments(parser, tables=()):
+    """The options every vendor-stack command takes: which stack, where it is, and any table it is told explicitly
+    (`--<name>-table`, else the stack's output)."""
+    parser.add_argument("--stack-name", default=DEFAULT_STACK)
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--endpoint-url", help="a local emulator (moto) instead of AWS")
+    for table in tables:
+        parser.add_argument(f"--{table}-table")
+
+
+def from_arguments(args) -> VendorStack:
+    return VendorStack(args.region, args.endpoint_url, args.stack_name)
