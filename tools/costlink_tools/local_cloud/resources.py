@@ -11,6 +11,7 @@ import random
 import string
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,16 @@ class Handler:
         raise NotImplementedError
 
 
+@contextmanager
+def _unless_missing():
+    """Deleting what is already gone is done: a missing resource's error is swallowed, any other raised."""
+    try:
+        yield
+    except ClientError as e:
+        if not _missing(e):
+            raise
+
+
 def _present(call) -> bool:
     try:
         call()
@@ -79,11 +90,8 @@ def _present(call) -> bool:
 
 
 def _quietly(call):
-    try:
+    with _unless_missing():
         call()
-    except ClientError as e:
-        if not _missing(e):
-            raise
 
 
 # ---------------------------------------------------------------------------------------------------------- IAM
@@ -109,15 +117,12 @@ class IamRole(Handler):
 
     def delete(self, ctx, res):
         iam = ctx.client("iam")
-        try:
+        with _unless_missing():
             for name in iam.list_role_policies(RoleName=res.physical_id)["PolicyNames"]:
                 iam.delete_role_policy(RoleName=res.physical_id, PolicyName=name)
             for p in iam.list_attached_role_policies(RoleName=res.physical_id)["AttachedPolicies"]:
                 iam.detach_role_policy(RoleName=res.physical_id, PolicyArn=p["PolicyArn"])
             iam.delete_role(RoleName=res.physical_id)
-        except ClientError as e:
-            if not _missing(e):
-                raise
 
     def exists(self, ctx, res):
         return _present(lambda: ctx.client("iam").get_role(RoleName=res.physical_id))
@@ -707,14 +712,11 @@ class EventsRule(Handler):
 
     def delete(self, ctx, res):
         events = ctx.client("events")
-        try:
+        with _unless_missing():
             ids = [t["Id"] for t in events.list_targets_by_rule(Rule=res.physical_id)["Targets"]]
             if ids:
                 events.remove_targets(Rule=res.physical_id, Ids=ids)
             events.delete_rule(Name=res.physical_id)
-        except ClientError as e:
-            if not _missing(e):
-                raise
 
     def exists(self, ctx, res):
         return _present(lambda: ctx.client("events").describe_rule(Name=res.physical_id))
@@ -821,15 +823,12 @@ class StackSet(Handler):
     def delete(self, ctx, res):
         cfn = ctx.client("cloudformation")
         name = res.attributes["StackSetName"]
-        try:
+        with _unless_missing():
             instances = cfn.list_stack_instances(StackSetName=name)["Summaries"]
             if instances:
                 cfn.delete_stack_instances(StackSetName=name, Accounts=sorted({i["Account"] for i in instances}),
                                            Regions=sorted({i["Region"] for i in instances}), RetainStacks=False)
             cfn.delete_stack_set(StackSetName=name)
-        except ClientError as e:
-            if not _missing(e):
-                raise
 
     def exists(self, ctx, res):
         try:
@@ -897,12 +896,9 @@ class CustomResource(Handler):
                          f"(ServiceTimeout {timeout} s)", waiting=True)
             deadline = time.monotonic() + timeout
             while True:
-                try:
+                with _unless_missing():
                     body = s3.get_object(Bucket=self.RESPONSE_BUCKET, Key=key)["Body"].read()
                     break
-                except ClientError as e:
-                    if not _missing(e):
-                        raise
                 if time.monotonic() > deadline:
                     raise DeployError(f"{logical_id}: CloudFormation did not receive a response from your Custom "
                                       f"Resource within the specified timeout of {timeout} seconds")
