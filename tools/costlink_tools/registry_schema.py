@@ -10,6 +10,8 @@ Java class gains the constant, the test holds the two to the same value.
 class Tenants:
     KEY = "externalIdSha256"
     NAME = "name"
+    ALLOWED_ACCOUNTS = "allowedAccounts"
+    ALLOWED_ORGANIZATIONS = "allowedOrganizations"
 
 
 class Connections:
@@ -18,6 +20,11 @@ class Connections:
     STATUS = "status"
     ACTIVE = "ACTIVE"
     REVOKED = "REVOKED"
+    PENDING = "PENDING"
+    PENDING_REASON = "pendingReason"
+    APPROVAL = "approval"
+    APPROVAL_REQUIRED = "REQUIRED"
+    APPROVED = "APPROVED"
     ACCOUNT_ID = "accountId"
     ROLE_ARN = "roleArn"
     FACTS = "facts"

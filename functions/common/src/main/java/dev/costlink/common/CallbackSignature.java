@@ -42,8 +42,13 @@ public final class CallbackSignature {
 
     /** Lowercase hex SHA-256 of a UTF-8 string: how a tenant is named without sending its ExternalId. */
     public static String sha256Hex(String value) {
+        return sha256Hex(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lowercase hex SHA-256 of bytes (an event body, as a proof of origin binds it). */
+    public static String sha256Hex(byte[] value) {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(value));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);
         }

@@ -17,6 +17,13 @@ public final class RegistrySchema {
         public static final String DISABLED = "DISABLED";
         public static final String ACTIVE = "ACTIVE";
         public static final String CREATED_AT = "createdAt";
+        /**
+         * Optional policy (lists of strings): the account ids, and the organisation ids, whose connections this tenant
+         * accepts without the vendor's approval. Absent = any account. A connection outside it is held PENDING with
+         * {@link Connections#APPROVAL} = {@link Connections#APPROVAL_REQUIRED} (docs/security.md).
+         */
+        public static final String ALLOWED_ACCOUNTS = "allowedAccounts";
+        public static final String ALLOWED_ORGANIZATIONS = "allowedOrganizations";
 
         private Tenants() {}
     }
@@ -29,6 +36,23 @@ public final class RegistrySchema {
         public static final String STATUS = "status";
         public static final String ACTIVE = "ACTIVE";
         public static final String REVOKED = "REVOKED";
+        /**
+         * Registered but not yet proved: the vendor has not assumed the reported role with the tenant's ExternalId
+         * (or the tenant's policy holds it for approval). {@link #PENDING_REASON} says why, in words for people.
+         */
+        public static final String PENDING = "PENDING";
+        public static final String PENDING_REASON = "pendingReason";
+        /** When (epoch seconds) the vendor last assumed the role and made the connection ACTIVE. */
+        public static final String PROVED_AT = "provedAt";
+        /** When (epoch seconds) the verifier last tried to prove a PENDING connection. */
+        public static final String PROOF_TRIED_AT = "proofTriedAt";
+        /** Set to {@link #APPROVAL_REQUIRED} when the tenant's policy holds the account; the vendor sets APPROVED. */
+        public static final String APPROVAL = "approval";
+        public static final String APPROVAL_REQUIRED = "REQUIRED";
+        public static final String APPROVED = "APPROVED";
+        /** Global secondary index of the connections table by {@link #STACK_ID} (keys only): a detector's event finds
+         * its connection through the stack its role names (docs/security.md). */
+        public static final String BY_STACK_INDEX = "ByStack";
         public static final String ACCOUNT_ID = "accountId";
         public static final String ROLE_ARN = "roleArn";
         public static final String CONNECTION_ID = "connectionId";
