@@ -168,7 +168,7 @@ def test_json_for_scripts(registry):
              "detail": "The CUR 1.0 report reports ERROR_PERMISSIONS: fix the bucket policy."}],
         "lastValidCur": {"at": "2026-05-31T08:00:00Z", "ageHours": 76.0},
         "lastValidDeliveries": [{"export": "CUR1#CostLink-CUR1", "at": "2026-05-31T08:00:00Z"}],
-        "coverage": None}
+        "coverage": None, "pending": None}
     gamma = rows[4]
     assert (gamma["organisation"], gamma["coverage"], gamma["lastValidCur"]) == (
         "payer+org", {"covered": 12, "accounts": 15, "result": "WARN", "detail": COVERAGE_CAUSE,

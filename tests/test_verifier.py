@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import ROOT
+from costlink_tools import tenant
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
 from costlink_tools.bcm_exports_emulator import BcmExportsEmulator, CurReportsEmulator
@@ -459,16 +460,20 @@ def test_one_bad_message_never_stops_the_others(world, worker):
     world.alerts_received()
 
 
-def test_the_scheduler_queues_every_active_connection(vendor_built, world):
+def test_the_scheduler_queues_every_active_connection_and_every_pending_one_not_held(vendor_built, world):
     sqs = world.client("sqs")
     queue = sqs.create_queue(QueueName="verification-" + uuid.uuid4().hex[:6])["QueueUrl"]
     revoked = world.connect("ext-revoked", status="REVOKED")
+    unproved = pending(world, world.connect("ext-queued-pending"))
+    approved = pending(world, world.connect("ext-queued-approved"), approval="APPROVED")
+    held = pending(world, world.connect("ext-queued-held"), approval="REQUIRED", reason=HELD_REASON)
     spec = FunctionSpec.from_template("VerifierScheduleFunction", ROOT / "vendor.yaml")
     with LambdaRunner(spec, code_dir=VENDOR_BUILD / "VerifierScheduleFunction",
                       env={**world.env(), "COSTLINK_QUEUE_URL": queue}) as runner:
         result = runner.invoke(json.loads((ROOT / "events" / "verifier-schedule.json").read_text())).json()
-    active = world.client("dynamodb").scan(TableName=world.tables["ConnectionsTable"])["Items"]
-    expected = sum(1 for i in active if i["status"]["S"] == "ACTIVE")
+    items = world.client("dynamodb").scan(TableName=world.tables["ConnectionsTable"])["Items"]
+    expected = sum(1 for i in items if i["status"]["S"] == "ACTIVE"
+                   or i["status"]["S"] == "PENDING" and i.get("approval", {}).get("S") != "REQUIRED")
     assert result == {"queued": expected, "asOf": "2026-11-22T10:00:00Z"}
     bodies = []
     while True:
@@ -479,7 +484,9 @@ def test_the_scheduler_queues_every_active_connection(vendor_built, world):
         for m in msgs:
             sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
     assert len(bodies) == expected
-    assert revoked["connection"] not in {b["connection"] for b in bodies}
+    queued = {b["connection"] for b in bodies}
+    assert revoked["connection"] not in queued and held["connection"] not in queued
+    assert {unproved["connection"], approved["connection"]} <= queued
     assert {b["asOf"] for b in bodies} == {"2026-11-22T10:00:00Z"}
 
 
@@ -853,3 +860,88 @@ def test_the_scheduler_emits_its_metrics_on_every_run_even_with_no_connection(ve
         assert values(documents, "ConnectionsQueued") == [queued]
         assert all(v >= 0 for v in values(documents, "VerifierRunDuration"))
     assert runs[empty][0] == 0 and runs[world.tables["ConnectionsTable"]][0] > 0
+
+
+# ---------------------------------------------------------------- issue 11: a PENDING connection's role is proved first
+
+NOT_ASSUMED = "the vendor has not yet assumed the role"
+DENIED_REASON = ("the vendor cannot assume the role with the tenant's ExternalId (trust policy or ExternalId wrong, or "
+                 "the role is not yet visible to STS)")
+HELD_REASON = "account outside the tenant's allowed accounts: held for the vendor's approval"
+
+
+def pending(world, c, approval=None, reason=NOT_ASSUMED):
+    """What the registry records for a connection.created (RegistrySchema.Connections): PENDING, its reason, the event
+    it came from and, for an account outside the tenant's policy, approval REQUIRED."""
+    names, values = {"#s": "status", "#r": "pendingReason", "#e": "lastEventId"}, {
+        ":s": {"S": "PENDING"}, ":r": {"S": reason}, ":e": {"S": "evt_" + uuid.uuid4().hex}}
+    update = "SET #s = :s, #r = :r, #e = :e"
+    if approval:
+        names["#a"], values[":a"] = "approval", {"S": approval}
+        update += ", #a = :a"
+    world.client("dynamodb").update_item(TableName=world.tables["ConnectionsTable"], Key={
+        "tenant": {"S": c["tenant"]}, "connection": {"S": c["connection"]}}, UpdateExpression=update,
+        ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+    return c
+
+
+def trust(world, c, external_id):
+    """The customer fixes the role's trust policy: the vendor, with `external_id`."""
+    world.client("iam").update_assume_role_policy(RoleName=c["role"], PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": world.user_arn},
+                                                "Action": "sts:AssumeRole", "Condition": {"StringEquals": {
+                                                    "sts:ExternalId": external_id}}}]}))
+
+
+def test_a_pending_connection_the_vendor_cannot_assume_stays_pending_until_its_trust_is_fixed(world, worker):
+    c = pending(world, world.connect("ext-pending-in-the-role", tenant_external_id="ext-pending-the-tenant-has"))
+    world.deliver(c)
+    documents = emitted(worker, lambda: verify(worker, [c]))
+    item = world.item(c)
+    assert (item["status"]["S"], item["pendingReason"]["S"]) == ("PENDING", DENIED_REASON)
+    assert "proofTriedAt" in item and "provedAt" not in item
+    assert "healthStatus" not in item and "healthChecks" not in item, "not verified: no checks ran"
+    assert world.alerts_received() == [], "a role not yet proved alerts no one"
+    assert values(documents, "RoleProofsFailed", Reason="AccessDenied") == [1]
+    assert values(documents, "ConnectionsChecked") == []
+
+    trust(world, c, "ext-pending-the-tenant-has")
+    documents += emitted(worker, lambda: verify(worker, [c]))
+    item = world.item(c)
+    assert item["status"]["S"] == "ACTIVE" and "pendingReason" not in item
+    assert int(item["provedAt"]["N"]) >= int(item["proofTriedAt"]["N"]) - 1
+    assert world.health(c) == ("HEALTHY", {"assume-role": "PASS", "cur-freshness": "PASS", "delivery-valid": "PASS",
+                                           "cur-export": "PASS"}), "proved, then checked as any active connection"
+    [alert] = world.alerts_received()
+    assert alert["attributes"]["status"] == "HEALTHY"
+    assert values(documents, "RoleProofsSucceeded") == [1]
+    proofs = [d for d in documents if "RoleProofsSucceeded" in d or "RoleProofsFailed" in d]
+    assert_exactly_as_declared(proofs, ["RoleProofsSucceeded", "RoleProofsFailed"])
+
+    proved_at = item["provedAt"]
+    again = emitted(worker, lambda: verify(worker, [c], as_of=later(1)))
+    assert [d for d in again if "RoleProofsSucceeded" in d or "RoleProofsFailed" in d] == []
+    assert world.item(c)["provedAt"] == proved_at, "an ACTIVE connection is not proved again"
+    world.alerts_received()
+
+
+def test_a_held_connection_is_not_tried_until_the_vendor_approves_it(world, worker, monkeypatch):
+    c = pending(world, world.connect("ext-held"), approval="REQUIRED", reason=HELD_REASON)
+    world.deliver(c)
+    verify(worker, [c])
+    item = world.item(c)
+    assert (item["status"]["S"], item["pendingReason"]["S"]) == ("PENDING", HELD_REASON)
+    assert "proofTriedAt" not in item and "healthStatus" not in item, "a message that reaches the worker is not tried"
+
+    for k, v in {"AWS_ACCESS_KEY_ID": world.key, "AWS_SECRET_ACCESS_KEY": world.secret}.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    assert tenant.main(["approve", "--endpoint-url", world.moto.endpoint, "--tenants-table",
+                        world.tables["TenantsTable"], "--connections-table", world.tables["ConnectionsTable"],
+                        "--external-id-sha256", c["tenant"], "--account", world.account]) == 0
+    assert world.item(c)["approval"]["S"] == "APPROVED"
+    verify(worker, [c])
+    item = world.item(c)
+    assert (item["status"]["S"], item["approval"]["S"]) == ("ACTIVE", "APPROVED") and "pendingReason" not in item
+    assert world.health(c)[0] == "HEALTHY"
+    world.alerts_received()

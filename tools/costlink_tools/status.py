@@ -3,10 +3,12 @@
 One row per connection: tenant, account and role, whether the account belongs to an organisation connection (ORG:
 payer; payer+org for a payer whose stack deploys the member role to organisation targets; member for a linked
 account's own stack or a member account the verifier connected through its payer; "-" when the registry does not
-say), status (the verifier's HEALTHY, DEGRADED or UNHEALTHY; REVOKED once the customer deleted the stack, or once a
+say), status (the verifier's HEALTHY, DEGRADED or UNHEALTHY; PENDING while the vendor has not proved the role, or
+while the tenant's policy holds the account for approval; REVOKED once the customer deleted the stack, or once a
 member account left the targets or was suspended; UNCHECKED before the first verification), how long ago the newest
 valid CUR delivery arrived, the organisation's coverage when the registry holds one (connected of active accounts),
-and each failing check with its cause, the payer's organization-coverage check included.
+and each failing check with its cause, the payer's organization-coverage check included; for a PENDING connection,
+why it is pending and whether it is held for approval (`costlink tenant approve` releases it).
 
 Against the deployed vendor stack, table names come from its outputs (--stack-name, default CostLink-Vendor). Against
 a local emulator, pass --endpoint-url (or set AWS_ENDPOINT_URL) and the --*-table names. --json prints the same rows
@@ -29,10 +31,11 @@ from .registry_schema import (ACCOUNT_TYPE_LINKED, ACCOUNT_TYPE_ROOT, Connection
 from . import vendor_stack
 from .vendor_stack import VendorStack
 
-STATUSES = ["HEALTHY", "DEGRADED", "UNHEALTHY", "REVOKED", "UNCHECKED"]
+STATUSES = ["HEALTHY", "DEGRADED", "UNHEALTHY", "PENDING", "REVOKED", "UNCHECKED"]
 FAILING_RESULTS = ("FAIL", "WARN")
 CUR_KINDS = ("CUR2", "CUR1")  # delivery kinds of the callback contract that are cost and usage reports
 DETAIL_CHARS = 110
+REASON_CHARS = 200  # a pending reason is shown whole: the registry's and the verifier's reasons are shorter
 COLUMNS = ["TENANT", "ACCOUNT", "ROLE", "ORG", "STATUS", "LAST VALID CUR", "COVERAGE", "FAILING CHECKS"]
 COVERAGE_CHECK = "organization-coverage"  # dev.costlink.verifier.Coverage.CHECK
 
@@ -49,6 +52,7 @@ class ConnectionStatus:
     failing: list[dict] = field(default_factory=list)
     last_valid: dict[str, int] = field(default_factory=dict)  # export key (kind#name) -> epoch seconds
     coverage: dict | None = None
+    pending: dict | None = None  # PENDING only: {"reason": text, "held": whether held for the vendor's approval}
 
     @property
     def role_name(self) -> str:
@@ -93,8 +97,13 @@ def scan(ddb, table: str, attributes: list[str]) -> list[dict]:
 def connection_status(item: dict, tenant_name: str | None, deliveries: dict[str, int]) -> ConnectionStatus:
     """One row from a connections item; an attribute of an unexpected shape reads as absent, never as a crash."""
     tenant = str(item[Connections.TENANT])
+    pending = None
     if item.get(Connections.STATUS) == Connections.REVOKED:
         status = "REVOKED"
+    elif item.get(Connections.STATUS) == Connections.PENDING:
+        status = "PENDING"
+        pending = {"reason": _text(item.get(Connections.PENDING_REASON), "no reason recorded"),
+                   "held": item.get(Connections.APPROVAL) == Connections.APPROVAL_REQUIRED}
     else:
         health = item.get(Connections.HEALTH_STATUS)
         status = health if health in ("HEALTHY", "DEGRADED", "UNHEALTHY") else "UNCHECKED"
@@ -114,8 +123,8 @@ def connection_status(item: dict, tenant_name: str | None, deliveries: dict[str,
         account_id=_text(item.get(Connections.ACCOUNT_ID)), role_arn=_text(item.get(Connections.ROLE_ARN), ""),
         status=status, organisation=organisation(item),
         checked_at=checked_at if isinstance(checked_at, int) else None,
-        failing=[] if status == "REVOKED" else failing, last_valid=deliveries,
-        coverage=coverage if isinstance(coverage, dict) else None)
+        failing=[] if status in ("REVOKED", "PENDING") else failing, last_valid=deliveries,
+        coverage=coverage if isinstance(coverage, dict) else None, pending=pending)
 
 
 def _text(value, missing: str = "-") -> str:
@@ -147,7 +156,7 @@ def read_fleet(stack: VendorStack, tenants_table: str, connections_table: str, d
     items = scan(ddb, connections_table, [
         Connections.TENANT, Connections.CONNECTION, Connections.STATUS, Connections.ACCOUNT_ID, Connections.ROLE_ARN,
         Connections.FACTS, Connections.HEALTH_STATUS, Connections.HEALTH_CHECKS, Connections.HEALTH_CHECKED_AT,
-        Connections.COVERAGE, Connections.ORGANIZATION_CONNECTION])
+        Connections.COVERAGE, Connections.ORGANIZATION_CONNECTION, Connections.PENDING_REASON, Connections.APPROVAL])
     rows = []
     for item in items:
         key = f"{item[Connections.TENANT]}#{item.get(Connections.ACCOUNT_ID)}"  # RegistrySchema.Deliveries.partitionKey
@@ -191,9 +200,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in str(text))
 
 
-def one_line(text: str) -> str:
+def one_line(text: str, limit: int = DETAIL_CHARS) -> str:
     first = printable(" ".join(str(text).split()))
-    return first if len(first) <= DETAIL_CHARS else first[:DETAIL_CHARS - 1] + "…"
+    return first if len(first) <= limit else first[:limit - 1] + "…"
 
 
 def table(rows: list[ConnectionStatus], now: datetime) -> str:
@@ -204,6 +213,8 @@ def table(rows: list[ConnectionStatus], now: datetime) -> str:
         cells = [printable(c) for c in (r.tenant, r.account_id, r.role_name, r.organisation, r.status,
                                         "never" if last is None else age(epoch - last), coverage_text(r.coverage))]
         checks = [f"{printable(c['name'])} {c['result']}: {one_line(c['detail'])}" for c in r.failing] or ["-"]
+        if r.pending:
+            checks = [("held for approval: " if r.pending["held"] else "not proved: ") + one_line(r.pending["reason"], REASON_CHARS)]
         lines.append(cells + [checks[0]])
         lines += [[""] * len(cells) + [c] for c in checks[1:]]
     widths = [max([len(COLUMNS[i])] + [len(line[i]) for line in lines]) for i in range(len(COLUMNS) - 1)]
@@ -230,7 +241,7 @@ def as_json(rows: list[ConnectionStatus], now: datetime) -> list[dict]:
             "checkedAt": at(r.checked_at), "failingChecks": r.failing,
             "lastValidCur": None if last is None else {"at": at(last), "ageHours": round((epoch - last) / 3600, 2)},
             "lastValidDeliveries": [{"export": e, "at": at(t)} for e, t in sorted(r.last_valid.items())],
-            "coverage": r.coverage})
+            "coverage": r.coverage, "pending": r.pending})
     return out
 
 

@@ -19,11 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * The verifier's view of the registry the endpoint writes (dev.costlink.common.RegistrySchema): active connections,
- * tenants, last deliveries, and the health state the verifier keeps on each connection. Every query and scan reads
- * every page.
+ * The verifier's view of the registry the endpoint writes (dev.costlink.common.RegistrySchema): active and pending
+ * connections, tenants, last deliveries, the health state the verifier keeps on each connection, and the move of a
+ * PENDING connection to ACTIVE once its role is proved. Every query and scan reads every page.
  */
-public final class Registry implements HealthStore {
+public final class Registry implements HealthStore, PendingStore {
     static final Lazy<DynamoDbClient> DDB = new Lazy<>(() -> AwsClients.configure(DynamoDbClient.builder()).build());
     private static final List<String> DELIVERY_TEXT = List.of(Deliveries.TYPE, Deliveries.KIND, Deliveries.EXPORT_NAME,
             Deliveries.REPORT_NAME, Deliveries.BILLING_PERIOD, Deliveries.MANIFEST_KEY);
@@ -111,15 +111,81 @@ public final class Registry implements HealthStore {
         return out;
     }
 
-    /** Every ACTIVE connection's tenant and key, page by page (a registry of any size streams through). */
-    public void forEachActive(BiConsumer<String, String> tenantAndKey) {
+    /**
+     * Every connection a scheduled run verifies ({@link ScheduledSelection}: ACTIVE, or PENDING and not held), its
+     * tenant and key, page by page (a registry of any size streams through).
+     */
+    public void forEachDue(BiConsumer<String, String> tenantAndKey) {
         DDB.get().scanPaginator(r -> r.tableName(connectionsTable)
-                        .projectionExpression("#t, #c").filterExpression("#s = :active")
+                        .projectionExpression("#t, #c, #s, #a")
                         .expressionAttributeNames(Map.of("#s", Connections.STATUS, "#t", Connections.TENANT,
-                                "#c", Connections.CONNECTION))
-                        .expressionAttributeValues(Map.of(":active", s(Connections.ACTIVE))))
-                .items().forEach(i -> tenantAndKey.accept(i.get(Connections.TENANT).s(),
-                        i.get(Connections.CONNECTION).s()));
+                                "#c", Connections.CONNECTION, "#a", Connections.APPROVAL)))
+                .items().stream()
+                .filter(i -> ScheduledSelection.due(text(i.get(Connections.STATUS)), text(i.get(Connections.APPROVAL))))
+                .forEach(i -> tenantAndKey.accept(i.get(Connections.TENANT).s(), i.get(Connections.CONNECTION).s()));
+    }
+
+    @Override
+    public PendingConnection pending(String tenantId, String key) {
+        Map<String, AttributeValue> c = DDB.get().getItem(r -> r.tableName(connectionsTable).key(key(tenantId, key))
+                .consistentRead(true)).item();
+        if (c == null || c.isEmpty() || !Connections.PENDING.equals(text(c.get(Connections.STATUS)))) {
+            return null;
+        }
+        Map<String, AttributeValue> t = DDB.get().getItem(r -> r.tableName(tenantsTable)
+                .key(Map.of(Tenants.KEY, s(tenantId)))).item();
+        if (t == null || t.isEmpty()) {
+            return null;
+        }
+        return new PendingConnection(tenantId, key, text(c.get(Connections.ROLE_ARN)), text(t.get(Tenants.EXTERNAL_ID)),
+                text(c.get(Connections.LAST_EVENT_ID)),
+                Connections.APPROVAL_REQUIRED.equals(text(c.get(Connections.APPROVAL))));
+    }
+
+    @Override
+    public boolean activate(PendingConnection c, Instant provedAt) {
+        return unchangedPending(c, "SET #status = :active, #provedAt = :t, #triedAt = :t REMOVE #reason",
+                Map.of("#provedAt", Connections.PROVED_AT, "#triedAt", Connections.PROOF_TRIED_AT,
+                        "#reason", Connections.PENDING_REASON),
+                Map.of(":active", s(Connections.ACTIVE), ":t", n(provedAt.getEpochSecond())));
+    }
+
+    @Override
+    public boolean unproved(PendingConnection c, String reason, Instant triedAt) {
+        return unchangedPending(c, "SET #reason = :reason, #triedAt = :t",
+                Map.of("#triedAt", Connections.PROOF_TRIED_AT, "#reason", Connections.PENDING_REASON),
+                Map.of(":reason", s(reason), ":t", n(triedAt.getEpochSecond())));
+    }
+
+    /**
+     * Applies {@code update} only while the connection is still PENDING from the connection event it was read with and
+     * not held for approval: a newer event, a revocation or a hold in the meantime wins.
+     */
+    private boolean unchangedPending(PendingConnection c, String update, Map<String, String> names,
+                                     Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new LinkedHashMap<>(names);
+        allNames.put("#status", Connections.STATUS);
+        allNames.put("#event", Connections.LAST_EVENT_ID);
+        allNames.put("#approval", Connections.APPROVAL);
+        Map<String, AttributeValue> allValues = new LinkedHashMap<>(values);
+        allValues.put(":pending", s(Connections.PENDING));
+        allValues.put(":required", s(Connections.APPROVAL_REQUIRED));
+        String condition = "#status = :pending AND (attribute_not_exists(#approval) OR #approval <> :required) AND ";
+        if (c.lastEventId() == null) {
+            condition += "attribute_not_exists(#event)";
+        } else {
+            allValues.put(":event", s(c.lastEventId()));
+            condition += "#event = :event";
+        }
+        String finalCondition = condition;
+        try {
+            DDB.get().updateItem(r -> r.tableName(connectionsTable).key(key(c.tenantId(), c.key()))
+                    .updateExpression(update).conditionExpression(finalCondition)
+                    .expressionAttributeNames(allNames).expressionAttributeValues(allValues));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class VerificationWorker {
     public enum Outcome {
         /** The connection or its tenant is gone, or the connection is not ACTIVE. */
         INACTIVE,
+        /** The connection is PENDING: its role is not proved (RoleProof says why), or it is held for approval. */
+        PENDING,
         /** A verification as of this instant or later is already recorded (a repeated or late message). */
         ALREADY_VERIFIED,
         /** Another run recorded first; this run's result was dropped. */
@@ -33,6 +35,7 @@ public final class VerificationWorker {
     private final OrganizationHook organizations;
     private final JsonLog log;
     private final WorkerMetrics metrics;
+    private final RoleProof proof;
 
     public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
                               AlertPolicy alerts, JsonLog log) {
@@ -51,6 +54,14 @@ public final class VerificationWorker {
      */
     public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
                               AlertPolicy alerts, OrganizationHook organizations, JsonLog log, WorkerMetrics metrics) {
+        this(store, publisher, verifier, alerts, organizations, log, metrics, RoleProof.NONE);
+    }
+
+    /** With {@code proof}, a PENDING connection's role is proved first, and only a connection it makes ACTIVE is checked. */
+    public VerificationWorker(HealthStore store, HealthPublisher publisher, ConnectionVerifier verifier,
+                              AlertPolicy alerts, OrganizationHook organizations, JsonLog log, WorkerMetrics metrics,
+                              RoleProof proof) {
+        this.proof = proof;
         this.organizations = organizations;
         this.log = log;
         this.store = store;
@@ -61,6 +72,9 @@ public final class VerificationWorker {
     }
 
     public Outcome handle(VerificationRequest request) {
+        if (proof.prove(request.tenant(), request.connection()).keepsPending()) {
+            return Outcome.PENDING;
+        }
         Connection c = store.load(request.tenant(), request.connection());
         if (c == null) {
             return Outcome.INACTIVE;

@@ -15,8 +15,10 @@ import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * On the schedule: pages through the registry's active connections and queues one message per connection (batches of
- * ten) for the workers, carrying the schedule's time so every connection is judged as of the same instant.
+ * On the schedule: pages through the registry's connections due for verification (ACTIVE ones, and PENDING ones not held
+ * for the vendor's approval, whose role the worker proves first: ScheduledSelection, RoleProof) and queues one message
+ * per connection (batches of ten) for the workers, carrying the schedule's time so every connection is judged as of
+ * the same instant.
  */
 public final class VerifierScheduleHandler implements RequestStreamHandler {
     private static final JsonLog LOG = new JsonLog("verifier-schedule");
@@ -32,7 +34,7 @@ public final class VerifierScheduleHandler implements RequestStreamHandler {
         Instant asOf = event.get("time") instanceof String t ? Instant.parse(t) : Instant.now();
         Outbox outbox = new Outbox(SQS.get(), cfg.queueUrl());
         new Registry(cfg.tenantsTable(), cfg.connectionsTable(), null)
-                .forEachActive((tenant, key) -> outbox.add(new VerificationRequest(tenant, key, asOf)));
+                .forEachDue((tenant, key) -> outbox.add(new VerificationRequest(tenant, key, asOf)));
         int queued = outbox.flush();
         LOG.info("connections queued for verification", "count", queued, "asOf", asOf.toString());
         // A run that failed emits nothing: the verifier-silent alarm then sees no VerifierRuns, as for a missed run.

@@ -36,7 +36,8 @@ public final class VerifierWorkerHandler implements RequestStreamHandler {
                 new AlertPolicy(cfg.thresholds().realertInterval()),
                 new OrganizationSweep(new AwsOrganizationDirectory(), new OrganizationRegistry(cfg.connectionsTable()),
                         () -> new Outbox(SQS.get(), cfg.queueUrl()), OrganizationConfig.from(System.getenv()), LOG),
-                LOG, METRICS);
+                LOG, METRICS, new RoleProof(new Registry(cfg.tenantsTable(), cfg.connectionsTable(), null),
+                        new AwsCustomerAccount(), Clock.systemUTC(), LOG, METRICS));
     });
     private static final Lazy<MemberStep> MEMBERS = new Lazy<>(() -> new MemberStep(
             new OrganizationRegistry(VerifierConfig.from(System.getenv()).connectionsTable()), WORKER.get(),

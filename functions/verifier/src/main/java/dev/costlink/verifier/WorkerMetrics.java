@@ -10,7 +10,8 @@ import java.util.Map;
  * The worker's metrics, as metrics.json declares them (dev.costlink.common.Metrics refuses anything else): for each
  * connection whose verification is recorded, ConnectionsChecked by Status, AssumeRoleFailures, CheckFailures by Check
  * (one per failed check) and LastValidDeliveryAgeHours (hours from the newest valid CUR delivery the registry holds to
- * the run's instant; left out when there is none); WorkerErrors for each message that could not be handled.
+ * the run's instant; left out when there is none); WorkerErrors for each message that could not be handled;
+ * RoleProofsSucceeded and RoleProofsFailed (by Reason) for each PENDING connection whose role the worker tried to prove.
  */
 public final class WorkerMetrics {
     /** Where metric lines go: dev.costlink.common.Metrics#emit in the function. */
@@ -41,6 +42,16 @@ public final class WorkerMetrics {
                 sink.emit(Map.of("Check", c.name()), Map.of("CheckFailures", 1));
             }
         }
+    }
+
+    /** A PENDING connection's role was assumed with its tenant's ExternalId and the connection made ACTIVE. */
+    public void roleProved() {
+        sink.emit(Map.of(), Map.of("RoleProofsSucceeded", 1));
+    }
+
+    /** A PENDING connection's role could not be assumed ({@code reason}: RoleProof's kind of failure). */
+    public void roleProofFailed(String reason) {
+        sink.emit(Map.of("Reason", reason), Map.of("RoleProofsFailed", 1));
     }
 
     /** One message (or unidentifiable record) the worker could not handle. */
