@@ -8,7 +8,9 @@ output) sent one realistic event from events/ against a local moto server. Per s
 - first invocation: the emulator's `INVOKE RTDONE(... duration: ...ms)` (the handler's first call, lazy clients
   included);
 - total: wall time from starting the emulator to the response (what a caller waits for);
+- warm invocation: the emulator's duration of a second invocation (a fresh event) in the same environment;
 - peak RSS: VmHWM of the JVM process, read from /proc before it is stopped;
+- classes loaded: one more, untimed, cold start with -Xlog:class+load;
 and the same with one CPU (`taskset -c 0` and `-XX:ActiveProcessorCount=1`). Rounds are interleaved: each round runs
 every subject once in each CPU setting, in an order rotated per round, so drift on the shared machine hits all alike.
 Ratios are against the hello-world handler's medians of the same run.
@@ -55,7 +57,7 @@ INIT_RE = re.compile(r"INIT REPORT\(durationMs: ([0-9.]+)\)")
 INVOKE_RE = re.compile(r"INVOKE RTDONE\(status: \w+.*?duration: ([0-9.]+)ms\)")
 
 
-def hello_runner(jvm_options=None, cpus=None) -> LambdaRunner:
+def hello_runner(jvm_options=None, cpus=None, code_dir=None) -> LambdaRunner:
     spec = FunctionSpec("HelloFunction", "dev.costlink.bench.HelloHandler::handleRequest", 30, 512, {})
     lib = HELLO_DIR / "lambda" / "lib"
     jar = next(HELLO_DIR.glob("hello-function-*.jar"))
@@ -74,14 +76,15 @@ class Sample:
     invoke_ms: float
     total_ms: float
     rss_kb: int
+    warm_ms: float = 0.0
 
 
-def parse_report(log: str) -> tuple[float, float]:
-    """(init ms, first invocation ms) from the emulator's log of one cold start."""
-    init, invoke = INIT_RE.search(log), INVOKE_RE.search(log)
-    if not init or not invoke:
+def parse_report(log: str) -> tuple[float, list[float]]:
+    """(init ms, [ms of each invocation]) from the emulator's log of one execution environment."""
+    init, invokes = INIT_RE.search(log), INVOKE_RE.findall(log)
+    if not init or not invokes:
         raise ValueError("the emulator's log has no INIT REPORT / INVOKE RTDONE line")
-    return float(init.group(1)), float(invoke.group(1))
+    return float(init.group(1)), [float(x) for x in invokes]
 
 
 def jvm_pid(emulator_pid: int) -> int | None:
@@ -110,19 +113,22 @@ def peak_rss_kb(pid: int | None) -> int:
 
 
 def measure(make_runner, make_event, check: Callable[[bytes], None] | None = None) -> Sample:
+    """One cold start, then one warm invocation (a fresh event) in the same environment."""
     runner = make_runner()
     event = make_event()
     with runner:
         invocation = runner.invoke(event)
         total = time.monotonic() - runner.started_at
+        warm = runner.invoke(make_event())
         rss = peak_rss_kb(jvm_pid(runner.process.pid))
         log = runner.logs()
-    if invocation.function_error:
-        raise RuntimeError(f"{runner.spec.logical_id} failed: {invocation.payload[:500]!r}")
-    if check:
-        check(invocation.payload)
-    init, invoke = parse_report(log)
-    return Sample(init, invoke, total * 1000, rss)
+    for answer in (invocation, warm):
+        if answer.function_error:
+            raise RuntimeError(f"{runner.spec.logical_id} failed: {answer.payload[:500]!r}")
+        if check:
+            check(answer.payload)
+    init, invokes = parse_report(log)
+    return Sample(init, invokes[0], total * 1000, rss, invokes[1] if len(invokes) > 1 else 0.0)
 
 
 @dataclass
@@ -258,7 +264,45 @@ def parse_variant(text: str, by_name: dict[str, Subject]) -> Subject:
 
     def make(jvm_options=None, cpus=None):
         return base.make_runner(jvm_options=[*jvm, *(jvm_options or [])], cpus=cpus, code_dir=code)
-    return Subject(label, f"{base.label} [{label}]", code, make, base.make_event, base.check)
+    return Subject(f"{logical}[{label}]", f"{base.label} [{label}]", code, make, base.make_event, base.check)
+
+
+def count_classes(subject: Subject) -> dict:
+    """One more (untimed) cold start with -Xlog:class+load: classes loaded in all, and how many came from the
+    function's own deployment package (its jars: the SDK, the project's code) rather than the JDK."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "classes.log"
+        measure(lambda: subject.make_runner(jvm_options=[f"-Xlog:class+load=info:file={log}"]), subject.make_event,
+                subject.check)
+        sources = [str(p) for p in subject.package] if subject.package else [str(subject.code_dir)]
+        return classes_in(log.read_text(), sources)
+
+
+def classes_in(log: str, package_paths: list[str]) -> dict:
+    lines = [line for line in log.splitlines() if " source: " in line]
+    package = [line for line in lines if any(f"source: file:{p}" in line for p in package_paths)]
+    return {"classes": len(lines), "package_classes": len(package)}
+
+
+def train_archive(subject: Subject, archive: Path) -> None:
+    """An application class-data archive of one warmed environment (`jcmd VM.cds dynamic_dump` after one
+    invocation): what class loading costs, measured by taking it away. Specific to this JVM build, so never shipped."""
+    runner = subject.make_runner(jvm_options=["-XX:+RecordDynamicDumpInfo"])
+    with runner:
+        runner.invoke(subject.make_event())
+        jcmd = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "jcmd"
+        subprocess.run([str(jcmd), str(jvm_pid(runner.process.pid)), "VM.cds", "dynamic_dump", str(archive)],
+                       check=True, capture_output=True, timeout=120)
+
+
+def appcds_variant(subject: Subject, workdir: Path) -> Subject:
+    archive = workdir / f"{subject.name}.jsa"
+    train_archive(subject, archive)
+
+    def make(jvm_options=None, cpus=None):
+        return subject.make_runner(jvm_options=[f"-XX:SharedArchiveFile={archive}", *(jvm_options or [])], cpus=cpus)
+    return Subject(f"{subject.name}[appcds]", f"{subject.label} [AppCDS]", subject.code_dir, make,
+                   subject.make_event, subject.check, subject.package)
 
 
 def run_rounds(subjects: list[Subject], rounds: int, one_cpu: bool, log=print) -> None:
@@ -287,7 +331,7 @@ def summarise(subjects: list[Subject]) -> dict:
         for setting, samples in s.samples.items():
             if not samples:
                 continue
-            for metric in ("init_ms", "invoke_ms", "total_ms"):
+            for metric in ("init_ms", "invoke_ms", "total_ms", "warm_ms"):
                 values = [getattr(x, metric) for x in samples]
                 p25, med, p75 = quartiles(values)
                 row[f"{setting}_{metric}"] = {"median": med, "p25": p25, "p75": p75,
@@ -336,17 +380,19 @@ def table(summary: dict, rounds: int, info: dict) -> str:
         f"{rounds} interleaved rounds. Figures: median (p25-p75) in ms; ratios are medians against the hello-world "
         "handler of the same run. One CPU: `taskset -c 0` and `-XX:ActiveProcessorCount=1`.",
         "",
-        "| function | init | first invocation | total | total / hello | init / hello "
-        "| 1 CPU: total | 1 CPU: total / hello | peak RSS | zip |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| function | init | first invocation | total | total / hello | init / hello | warm invocation "
+        "| 1 CPU: total | 1 CPU: total / hello | peak RSS | zip | classes loaded (from the zip) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in summary.values():
         one = row.get("one_total_ms")
         lines.append("| " + " | ".join([
             row["label"], _ms(row["all_init_ms"]), _ms(row["all_invoke_ms"]), _ms(row["all_total_ms"]),
             f"**{row.get('all_total_ms_ratio', 0):.2f}**", f"{row.get('all_init_ms_ratio', 0):.2f}",
+            _ms(row["all_warm_ms"]),
             _ms(one) if one else "-", f"{row['one_total_ms_ratio']:.2f}" if one else "-",
-            f"{row['all_rss_mb']:.0f} MB", size(row.get("zip_bytes", 0))]) + " |")
+            f"{row['all_rss_mb']:.0f} MB", size(row.get("zip_bytes", 0)),
+            f"{row['classes']} ({row['package_classes']})" if "classes" in row else "-"]) + " |")
     return "\n".join(lines)
 
 
@@ -372,6 +418,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--only", help="comma-separated logical ids (hello-world is always run)")
     ap.add_argument("--variant", action="append", default=[], help="LABEL=LogicalId[,code=DIR][,jvm=OPTION]")
+    ap.add_argument("--appcds", help="comma-separated names (hello, logical ids): also run each with an application "
+                                     "class-data archive trained here (an A/B of what class loading costs)")
     ap.add_argument("--no-one-cpu", action="store_true", help="skip the one-CPU setting")
     ap.add_argument("--write-docs", action="store_true", help="write the table into docs/performance.md")
     ap.add_argument("--json", type=Path, help="also write the summary and raw samples as JSON")
@@ -385,19 +433,28 @@ def main(argv=None) -> int:
         try:
             world = World(moto, vendor)
             functions = function_subjects(world)
-            by_name = {s.name: s for s in functions}
+            hello = hello_subject()
+            by_name = {s.name: s for s in [hello, *functions]}
             if args.only:
                 wanted = args.only.split(",")
                 unknown = set(wanted) - set(by_name)
                 if unknown:
                     raise SystemExit(f"--only: unknown {', '.join(sorted(unknown))}")
                 functions = [s for s in functions if s.name in wanted]
-            subjects = [hello_subject(), *functions, *(parse_variant(v, by_name) for v in args.variant)]
-            run_rounds(subjects, args.rounds, not args.no_one_cpu)
+            subjects = [hello, *functions, *(parse_variant(v, by_name) for v in args.variant)]
+            with tempfile.TemporaryDirectory() as archives:
+                for name in (args.appcds.split(",") if args.appcds else []):
+                    if name not in by_name:
+                        raise SystemExit(f"--appcds: unknown {name}")
+                    subjects.append(appcds_variant(by_name[name], Path(archives)))
+                run_rounds(subjects, args.rounds, not args.no_one_cpu)
+                classes = {s.name: count_classes(s) for s in subjects}
         finally:
             vendor.stop()
 
     summary = summarise(subjects)
+    for s, counts in classes.items():
+        summary[s].update(counts)
     text = table(summary, args.rounds, machine())
     print(text)
     if args.json:

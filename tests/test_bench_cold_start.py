@@ -15,12 +15,13 @@ EMULATOR_LOG = """\
 23 Nov 2026 22:14:20,309 [INFO] (rapid) INIT REPORT(durationMs: 77.818000)
 23 Nov 2026 22:14:20,309 [INFO] (rapid) INVOKE START(requestId: 3d6b2744-e8d0-4b60-b6cb-d386396bb60b)
 23 Nov 2026 22:14:20,315 [INFO] (rapid) INVOKE RTDONE(status: success, produced bytes: 0, duration: 5.842000ms)
+23 Nov 2026 22:14:20,415 [INFO] (rapid) INVOKE RTDONE(status: success, produced bytes: 0, duration: 1.250000ms)
 REPORT RequestId: 3d6b2744	Init Duration: 0.01 ms	Duration: 83.84 ms	Billed Duration: 84 ms
 """
 
 
-def test_init_and_first_invocation_come_from_the_emulators_report():
-    assert cold_start.parse_report(EMULATOR_LOG) == (77.818, 5.842)
+def test_init_and_each_invocation_come_from_the_emulators_report():
+    assert cold_start.parse_report(EMULATOR_LOG) == (77.818, [5.842, 1.25])
 
 
 def test_a_log_without_the_report_is_refused():
@@ -29,7 +30,7 @@ def test_a_log_without_the_report_is_refused():
 
 
 def sample(total, init=50.0):
-    return cold_start.Sample(init_ms=init, invoke_ms=total - init, total_ms=total, rss_kb=51200)
+    return cold_start.Sample(init_ms=init, invoke_ms=total - init, total_ms=total, rss_kb=51200, warm_ms=3.0)
 
 
 def subject(name, totals):
@@ -74,3 +75,12 @@ def test_without_markers_the_section_is_appended(tmp_path):
 def test_the_docs_carry_the_markers():
     text = (ROOT / "docs" / "performance.md").read_text()
     assert text.count(cold_start.START_MARK) == 1 and text.count(cold_start.END_MARK) == 1
+
+
+def test_classes_are_counted_in_all_and_from_the_deployment_package():
+    log = ("[0.01s] java.lang.Object source: shared objects file\n"
+           "[0.10s] software.amazon.awssdk.core.SdkPojo source: file:/x/build/Fn/lib/sdk-core-2.40.2.jar\n"
+           "[0.11s] dev.costlink.Handler source: file:/x/build/Fn/lib/fn.jar\n"
+           "[0.12s] com.amazonaws.services.lambda.runtime.api.client.AWSLambda source: file:/x/ric/ric.jar\n"
+           "[0.13s] some other log line\n")
+    assert cold_start.classes_in(log, ["/x/build/Fn"]) == {"classes": 4, "package_classes": 2}
