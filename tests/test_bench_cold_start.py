@@ -52,7 +52,8 @@ def test_ratios_are_medians_against_hello_world_of_the_same_run():
 
 def test_the_table_replaces_the_one_between_the_markers(tmp_path):
     doc = tmp_path / "performance.md"
-    doc.write_text(f"# Performance\n\nintro\n{cold_start.START_MARK}\nold table\n{cold_start.END_MARK}\n\n## Next\nkept\n")
+    doc.write_text(f"# Performance\n\nintro\n{cold_start.START_MARK}\nold table\n{cold_start.END_MARK}\n"
+                   "\n## Next\nkept\n")
     summary = cold_start.summarise([subject("hello", [100]), subject("f", [250])])
     info = {"nproc": 2, "cpu": "Test CPU", "jdk": "JDK 21", "kernel": "6", "date": "2026-11-23 22:00 UTC"}
     cold_start.write_docs(cold_start.table(summary, 1, info), doc)
