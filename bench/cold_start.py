@@ -366,7 +366,8 @@ def machine() -> dict:
         jdk = subprocess.run([str(java), "-version"], capture_output=True, text=True).stderr.splitlines()[1].strip()
     except (OSError, IndexError):
         jdk = "unknown"
-    return {"nproc": os.cpu_count(), "cpu": cpu, "jdk": jdk, "kernel": platform.release(),
+    return {"nproc": len(os.sched_getaffinity(0)),  # what `nproc` prints
+            "cpu": cpu, "jdk": jdk, "kernel": platform.release(),
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 

@@ -1,6 +1,7 @@
 """`make bench`: builds what the benchmarks run (both stacks' functions with `sam build`, the Java runtime interface
-client, the hello-world baseline), then runs each benchmark. Arguments are passed to bench/cold_start.py
-(e.g. `make bench BENCH_ARGS="--rounds 9"`). Other benchmarks append a step to STEPS.
+client, the hello-world baseline), then runs each benchmark in turn. Arguments are passed to bench/cold_start.py
+(e.g. `make bench BENCH_ARGS="--rounds 9"`). Another benchmark appends a (name, callable returning an exit status)
+pair to the list `steps()` returns.
 """
 from __future__ import annotations
 
@@ -33,16 +34,17 @@ def cold_start(args: list[str]) -> int:
     return bench.main(["--write-docs", *args])
 
 
-STEPS = [("cold start, every function", cold_start)]
+def steps(argv: list[str]):
+    return [("cold start, every function", lambda: cold_start(argv))]
 
 
 def main(argv: list[str]) -> int:
     t0 = time.monotonic()
     build()
-    for name, step in STEPS:
+    for name, step in steps(argv):
         print(f"== {name}", file=sys.stderr)
         t = time.monotonic()
-        if step(argv) != 0:
+        if step() != 0:
             return 1
         print(f"== {name}: {time.monotonic() - t:.0f} s", file=sys.stderr)
     print(f"make bench: {time.monotonic() - t0:.0f} s in all", file=sys.stderr)
