@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # make demo SCENARIO=NewBucketNewExport|ExistingBucketNewExport|ExistingBucketExistingExport|LinkedAccount|Organization
 SCENARIO ?= NewBucketNewExport
 
-.PHONY: demo test build clean
+.PHONY: demo test build bench clean
 demo:
 	@scripts/demo.sh $(SCENARIO)
 
@@ -15,6 +15,10 @@ test:
 
 build:
 	@. scripts/toolchain.sh && sam build
+
+# make bench [BENCH_ARGS="--rounds 9"]: builds what it runs, measures, writes the tables into docs/performance.md.
+bench:
+	@. scripts/toolchain.sh && python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .aws-sam out functions/*/target

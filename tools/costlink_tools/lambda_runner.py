@@ -150,9 +150,10 @@ class LambdaRunner:
 
     def __init__(self, spec: FunctionSpec, env: dict | None = None, timeout: int | None = None,
                  code_dir: Path | None = None, classpath: list[str] | None = None,
-                 jvm_options: list[str] | None = None):
+                 jvm_options: list[str] | None = None, cpus: str | None = None):
         self.spec = spec
         self.jvm_options = list(jvm_options or [])
+        self.cpus = cpus  # a CPU list for `taskset -c` (e.g. "0": one core, as a small Lambda function has), or all
         self.timeout = timeout or spec.timeout
         self.code_dir = code_dir or BUILD_DIR / spec.logical_id
         self.classpath = classpath or [str(self.code_dir / "lib" / "*"), str(RIC_DIR / "*")]
@@ -186,7 +187,8 @@ class LambdaRunner:
         heap = max(64, int(self.spec.memory * 0.85))
         # Each emulator also serves the Runtime API to its function process (default 127.0.0.1:9001): a port of its
         # own lets several functions run at once (the callback posting to the registry, for instance).
-        cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+        cmd = [*(["taskset", "-c", self.cpus] if self.cpus else []),
+               str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
                "--runtime-api-address", f"127.0.0.1:{free_port()}",
                str(java), *JVM_FLAGS, f"-D{JNI_PROPERTY}={jni_library()}", *self.jvm_options, f"-Xmx{heap}m",
                "-cp", ":".join(self.classpath),
