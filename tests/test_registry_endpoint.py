@@ -645,8 +645,9 @@ def test_the_events_file_is_a_function_url_request(registry):
     assert headers["costlink-signature"] == "v1=" + hmac.new(
         secret.encode(), f"{headers['costlink-timestamp']}.".encode() + event["body"].encode(), hashlib.sha256).hexdigest()
     reply = runner.invoke(event).json()
-    # Its signature is genuine but from 2026-11-22T09:00Z and it carries no proof of origin: (rightly) refused.
-    assert reply["statusCode"] in (401, 404)
+    # Its proof of origin was signed at 2026-11-22T09:00Z: (rightly) refused as expired, before any network call.
+    assert reply["statusCode"] == 401
+    assert json.loads(reply["body"])["error"].startswith("the proof was signed more than 15 minutes ago")
     assert reply["headers"] == {"content-type": "application/json"}
 
 
