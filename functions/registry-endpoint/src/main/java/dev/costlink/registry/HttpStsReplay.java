@@ -73,18 +73,20 @@ final class HttpStsReplay implements StsReplay {
         } catch (IOException e) {
             throw unverifiable("STS could not be reached");
         }
+        String answer;
+        int status;
         try {
             try (OutputStream out = c.getOutputStream()) {
                 out.write(BODY);
             }
-            int status = c.getResponseCode();
-            String answer = read(status >= 400 ? c.getErrorStream() : c.getInputStream(), deadline);
-            return identity(status, answer);
+            status = c.getResponseCode();
+            // Read to the end and closed, not disconnected: the JDK keeps the TLS connection for the next replay.
+            answer = read(status >= 400 ? c.getErrorStream() : c.getInputStream(), deadline);
         } catch (IOException e) {
-            throw unverifiable("STS did not answer in time");
-        } finally {
             c.disconnect();
+            throw unverifiable("STS did not answer in time");
         }
+        return identity(status, answer);
     }
 
     /** What STS's answer means (the status and, for a 400, the error code). */
