@@ -140,21 +140,13 @@ final class IdentityProofCheck {
     /** Where to replay a proof signed for {@code host} in {@code region}, or null when that is not an allowed STS. */
     URI endpoint(String host, String region) {
         if (emulatedSts != null) {
-            return authority(emulatedSts).equals(host) ? emulatedSts : null;
+            return CallerIdentityProof.hostHeader(emulatedSts).equals(host) ? emulatedSts : null;
         }
         if (!REGION.matcher(region).matches()) {
             return null;
         }
         String regional = "sts." + region + ".amazonaws.com";
         return regional.equals(host) ? URI.create("https://" + regional + "/") : null;
-    }
-
-    /** What a SigV4 signer puts in the host header: the port only when it is not the scheme's default. */
-    private static String authority(URI endpoint) {
-        int port = endpoint.getPort();
-        boolean standard = port < 0 || ("https".equals(endpoint.getScheme()) && port == 443)
-                || ("http".equals(endpoint.getScheme()) && port == 80);
-        return standard ? endpoint.getHost() : endpoint.getHost() + ":" + port;
     }
 
     private static Instant amzDate(String text) {
