@@ -29,7 +29,7 @@ DOCUMENTED = {
     "delivery-carbon.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
     "delivery-eventbridge.json": ("DeliveryDetectorFunction", "delivery.completed, DELIVERED"),
     "delivery-focus.json": ("DeliveryDetectorFunction", "delivery.completed (FOCUS), DELIVERED"),
-    "registry-connection-created.json": ("RegistryFunction", "401: its signed timestamp is from 2026-11-22"),
+    "registry-connection-created.json": ("RegistryFunction", "401: its proof of origin was signed on 2026-11-22"),
     "verifier-schedule.json": ("VerifierScheduleFunction", '{"queued":0,"asOf":"2026-11-22T10:00:00Z"}'),
     "verifier-sqs-batch.json": ("VerifierWorkerFunction", '{"batchItemFailures":[]} (connections not active)'),
     "verifier-organization-batch.json": ("VerifierWorkerFunction",
@@ -120,7 +120,9 @@ def registry_env(moto):
 def test_the_registry_event(vendor_built, registry_env, tmp_path):
     reply = invoke("RegistryFunction", EVENTS / "registry-connection-created.json", tmp_path, registry_env,
                    template="vendor.yaml")
-    assert reply["statusCode"] == 401 and "timestamp" in json.loads(reply["body"])["error"]
+    # A genuine request, but its proof of origin was signed at 2026-11-22T09:00Z: expired before any network call.
+    assert reply["statusCode"] == 401
+    assert json.loads(reply["body"])["error"].startswith("the proof was signed more than 15 minutes ago")
 
 
 def test_the_schedule_event(vendor_built, registry_env, tmp_path):

@@ -1,11 +1,16 @@
-"""The vendor's registry endpoint under the Lambda emulator, behind a local function URL, on moto DynamoDB: the real
-connection callback and delivery detector post to it, and every kind of bad request is refused with the right status."""
+"""The vendor's registry endpoint under the Lambda emulator, behind a local function URL, on moto with IAM
+authorisation on (moto is also the STS the senders sign their proofs for and the registry replays them to): the real
+connection callback and delivery detector post to it, and every kind of bad request is refused with the right status.
+Events are signed as their senders sign them: a proof of origin by the stack's callback or detector role (assumed in
+moto, tests/support/identity.py) and, for connection events, the tenant's HMAC."""
 import hashlib
+import http.server
 import os
 import hmac
 import json
 import re
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -14,13 +19,13 @@ import uuid
 import pytest
 
 from conftest import ROOT
-from costlink_tools.demo import create_tables
 from costlink_tools.function_url import FunctionUrl
-from costlink_tools.lambda_runner import FAKE_CREDENTIALS, FunctionSpec, LambdaRunner
+from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
 from costlink_tools.metric_catalog import MetricCatalog
 from support.contract import validate as validate_contract
 from support.deliveries import Builder, s3_notification
 from support.emf import emf_lines, emitted_metrics
+from support.identity import AuthorisedMoto, Stack, create_tables, proof
 from support.registry_schema import constants as registry_schema
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
@@ -36,9 +41,31 @@ def vendor_built():
 
 
 @pytest.fixture(scope="module")
+def moto():
+    """moto with IAM authorisation on: it verifies the proofs' SigV4 signatures (docs/emulator-notes.md)."""
+    global MOTO
+    server = AuthorisedMoto().start()
+    MOTO = server
+    STACKS.clear()
+    yield server
+    server.stop()
+
+
+# The module's moto, and one connection stack per account (its callback and detector roles assumed there).
+MOTO: AuthorisedMoto | None = None
+STACKS: dict = {}
+
+
+def stack_of(account) -> Stack:
+    if account not in STACKS:
+        STACKS[account] = Stack(MOTO, account)
+    return STACKS[account]
+
+
+@pytest.fixture(scope="module")
 def tables(moto):
-    """The vendor stack's tables, created from vendor.yaml's own key schemas (moto skips the KMS encryption)."""
-    return create_tables(moto, suffix="-" + uuid.uuid4().hex[:6])
+    """The vendor stack's tables from vendor.yaml, with index ByStack (moto skips the KMS encryption)."""
+    return create_tables(moto)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +73,7 @@ def registry(vendor_built, moto, tables):
     spec = FunctionSpec.from_template("RegistryFunction", ROOT / "vendor.yaml")
     env = {TABLE_ENV[k]: v for k, v in tables.items()}
     runner = LambdaRunner(spec, code_dir=VENDOR_BUILD / "RegistryFunction",
-                          env={**env, "AWS_ENDPOINT_URL": moto.endpoint}).start()
+                          env={**env, "AWS_ENDPOINT_URL": moto.endpoint, **moto.keys.env()}).start()
     url = FunctionUrl(runner)
     yield url, runner
     url.stop()
@@ -57,7 +84,7 @@ def create_tenant(moto, tables, registry_url, name="Acme Corp"):
     out = subprocess.run([str(ROOT / "costlink"), "tenant", "create", "--name", name, "--endpoint-url", moto.endpoint,
                           "--tenants-table", tables["TenantsTable"], "--callback-url", registry_url,
                           "--vendor-account-id", "999988887777"], capture_output=True, text=True, timeout=120,
-                         env={**os.environ, **FAKE_CREDENTIALS})
+                         env={**os.environ, **{k: v for k, v in moto.keys.env().items() if v}})
     assert out.returncode == 0, out.stderr
     external_id = re.search(r"ExternalId \(secret.*\): (\S+)", out.stdout).group(1)
     link = out.stdout.strip().splitlines()[-1]
@@ -69,10 +96,20 @@ def tenant(moto, tables, registry):
     return create_tenant(moto, tables, registry[0].url)[0]
 
 
+def sender_keys(body):
+    """The credentials that sign an event's proof: its stack's callback role (connection events) or detector role."""
+    stack = next((s for s in STACKS.values() if isinstance(body, dict) and s.stack_id == body.get("stackId")), None)
+    if stack is None:
+        stack = stack_of(body.get("accountId", "111122223333") if isinstance(body, dict) else "111122223333")
+    return stack.callback if str(body.get("type", "")).startswith("connection.") else stack.detector
+
+
 def signed(url, external_id, body, ts=None, headers=None, raw=None, method="POST"):
+    """As the senders sign: the proof of origin over the exact bytes sent, and the tenant's HMAC."""
     raw = raw if raw is not None else json.dumps(body, separators=(",", ":")).encode()
     ts = str(int(time.time()) if ts is None else ts)
     h = {"Content-Type": "application/json", "CostLink-Timestamp": ts,
+         "CostLink-Identity": proof(sender_keys(body if isinstance(body, dict) else {}), raw, url, MOTO.endpoint),
          "CostLink-Signature": "v1=" + hmac.new(external_id.encode(), ts.encode() + b"." + raw,
                                                 hashlib.sha256).hexdigest(),
          "Idempotency-Key": body.get("id", "") if isinstance(body, dict) else ""}
@@ -93,7 +130,7 @@ def connection_event(external_id, type_="connection.created", role="CostLink-Rea
     return {"type": type_, "id": "evt_" + uuid.uuid4().hex + "00000000", "occurredAt": "2026-11-22T09:00:00.000Z",
             "externalIdSha256": hashlib.sha256(external_id.encode()).hexdigest(), "accountId": account,
             "partition": "aws", "region": "us-east-1",
-            "stackId": f"arn:aws:cloudformation:us-east-1:{account}:stack/CostLink/x",
+            "stackId": stack_of(account).stack_id,
             "connection": {"roleArn": f"arn:aws:iam::{account}:role/{role}",
                            "connectionId": connection_id(account, f"arn:aws:iam::{account}:role/{role}"),
                            "accountType": "Linked", "deploymentScenario": "LinkedAccount",
@@ -120,10 +157,10 @@ def root_connection_event(external_id, account, bucket="acme-costlink-cur", type
 
 
 def delivery_event(external_id, account, bucket="acme-costlink-cur", export="CostLink-CUR-Export", kind="CUR2"):
+    """As the detector reports it: its stack, no tenant (the registry finds it through the stack's connection)."""
     prefix = {"CUR2": "reports/cur2", "CARBON": "reports/carbon-footprint"}[kind]
     return {"type": "delivery.completed", "id": "evt_" + uuid.uuid4().hex + "00000000",
-            "occurredAt": "2026-06-02T00:00:03.512Z",
-            "externalIdSha256": hashlib.sha256(external_id.encode()).hexdigest(), "accountId": account,
+            "occurredAt": "2026-06-02T00:00:03.512Z", "accountId": account, "stackId": stack_of(account).stack_id,
             "partition": "aws", "region": "us-east-1",
             "delivery": {"kind": kind, "bucket": bucket, "exportName": export, "billingPeriod": "2026-05",
                          "executionId": str(uuid.uuid4()),
@@ -149,6 +186,15 @@ def connection_item(moto, tables, external_id, account, role):
     return item
 
 
+def proved(moto, tables, external_id, account, role="CostLink-ReadAccess"):
+    """What the verifier does once it has assumed the role (tests/test_verifier.py): the PENDING connection is ACTIVE."""
+    moto.client("dynamodb").update_item(TableName=tables["ConnectionsTable"], Key={
+        "tenant": {"S": hashlib.sha256(external_id.encode()).hexdigest()},
+        "connection": {"S": f"{account}#arn:aws:iam::{account}:role/{role}"}},
+        UpdateExpression="SET #s = :a REMOVE pendingReason", ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":a": {"S": "ACTIVE"}})
+
+
 # ------------------------------------------------------------------------------------------------ the loop closes
 def test_tenant_create_stores_the_tenant_and_prints_the_quick_create_link(moto, tables, registry):
     external_id, link = create_tenant(moto, tables, registry[0].url, name="Link Test")
@@ -163,19 +209,35 @@ def test_tenant_create_stores_the_tenant_and_prints_the_quick_create_link(moto, 
 
 
 def test_the_connection_callback_reports_into_the_registry(moto, tables, registry, tenant, sam_built):
-    s3 = moto.client("s3")
-    s3.create_bucket(Bucket="cfn-answers")
-    key = f"r/{uuid.uuid4()}"
+    # moto answers a pre-signed URL HTTP 500 while IAM authorisation is on (docs/emulator-notes.md): CloudFormation's
+    # ResponseURL is a local server here.
+    answers = []
+
+    class ResponseUrl(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):
+            answers.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ResponseUrl)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     event = json.loads((ROOT / "events" / "connection-create.json").read_text())
-    event["ResponseURL"] = s3.generate_presigned_url("put_object", Params={"Bucket": "cfn-answers", "Key": key})
+    event["ResponseURL"] = f"http://127.0.0.1:{server.server_address[1]}/answer"
     event["ResourceProperties"].update(CallbackUrl=registry[0].url, ExternalId=tenant)
+    # The callback runs with its execution role's session, the role its stack names after the stack's uuid.
+    account = event["StackId"].split(":")[4]
+    sender = STACKS.setdefault(("callback", event["StackId"]), Stack(moto, account, stack_id=event["StackId"]))
     with LambdaRunner(FunctionSpec.from_template("ConnectionCallbackFunction"),
-                      env={"AWS_ENDPOINT_URL": moto.endpoint}) as callback:
+                      env={"AWS_ENDPOINT_URL": moto.endpoint, **sender.callback.env()}) as callback:
         callback.invoke(event)
-    answer = json.loads(s3.get_object(Bucket="cfn-answers", Key=key)["Body"].read())
-    assert answer["Status"] == "SUCCESS", answer
+    server.shutdown()
+    assert [a["Status"] for a in answers] == ["SUCCESS"], answers
+    assert answers[0]["Data"]["CallbackStatus"] == "DELIVERED", answers
     item = connection_item(moto, tables, tenant, "111122223333", "CostLink-ReadAccess")
-    assert item["status"]["S"] == "ACTIVE"
+    assert item["status"]["S"] == "PENDING", "ACTIVE once the vendor has assumed the role"
     assert item["facts"]["M"]["bucket"]["S"] == "acme-costlink-cur"
     assert item["facts"]["M"]["prefixes"]["M"]["cur"]["S"] == "reports/cur2"
     assert [h["M"]["type"]["S"] for h in item["history"]["L"]] == ["connection.created"]
@@ -188,16 +250,23 @@ def test_the_delivery_detector_reports_into_the_registry(moto, tables, registry,
     # The registry takes a delivery only for an ACTIVE connection of that account naming the bucket and export.
     registered = root_connection_event(tenant, DETECTOR_ACCOUNT, bucket=env["COSTLINK_BUCKET"])
     assert signed(registry[0].url, tenant, registered) == (200, {"status": "accepted"})
+    proved(moto, tables, tenant, DETECTOR_ACCOUNT)
     d = Builder(s3, env["COSTLINK_BUCKET"]).cur2(files=2, rows=3)
     with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"),
-                      env={**env, "COSTLINK_CALLBACK_URL": registry[0].url, "COSTLINK_EXTERNAL_ID": tenant,
-                           "AWS_ENDPOINT_URL": moto.endpoint}) as detector:
+                      env={**env, **detector_env(registry[0].url)}) as detector:
         result = detector.invoke(s3_notification(env["COSTLINK_BUCKET"], d.manifest_key)).json()
     assert result["deliveries"][0]["vendor"] == "DELIVERED", result
     item = delivery_item(moto, tables, tenant, DETECTOR_ACCOUNT)
     assert item["lastDelivery"]["M"]["type"]["S"] == "delivery.completed"
     assert item["lastDelivery"]["M"]["totalRows"]["N"] == "6"
     assert "lastValidAt" in item
+
+
+def detector_env(url):
+    """The detector as its stack runs it: its stack id and its execution role's session, no ExternalId."""
+    stack = stack_of(DETECTOR_ACCOUNT)
+    return {"COSTLINK_CALLBACK_URL": url, "COSTLINK_STACK_ID": stack.stack_id, "COSTLINK_EXTERNAL_ID": None,
+            "AWS_ENDPOINT_URL": MOTO.endpoint, **stack.detector.env()}
 
 
 def test_text_and_focus_deliveries_of_the_detector_are_recorded(moto, tables, registry, sam_built):
@@ -214,13 +283,13 @@ def test_text_and_focus_deliveries_of_the_detector_are_recorded(moto, tables, re
                                     prefixes={"cur": "reports/cur1", "focus": "reports/focus"})
     validate_contract("ConnectionEvent", registered)
     assert signed(registry[0].url, external_id, registered) == (200, {"status": "accepted"})
+    proved(moto, tables, external_id, DETECTOR_ACCOUNT)
     build = Builder(s3, bucket)
     text = build.cur1_text(files=2, rows=2000, noise=200)
     focus = build.focus(files=2, rows=3)
     parked = []
     with LambdaRunner(FunctionSpec.from_template("DeliveryDetectorFunction"),
-                      env={**env, "COSTLINK_CALLBACK_URL": registry[0].url, "COSTLINK_EXTERNAL_ID": external_id,
-                           "AWS_ENDPOINT_URL": moto.endpoint}) as detector:
+                      env={**env, **detector_env(registry[0].url)}) as detector:
         for d in (text, focus):
             attempts = detector.invoke_async(s3_notification(bucket, d.manifest_key), parked.append)
             assert [a.json()["deliveries"][0]["vendor"] for a in attempts] == ["DELIVERED"], attempts[-1].payload
@@ -273,7 +342,7 @@ def test_an_older_event_arriving_later_changes_nothing(moto, tables, registry, t
     late_delete = at(connection_event(tenant, "connection.deleted", role="Late"), "2026-11-22T10:30:00.000Z")
     for body in (again, late_delete):
         assert signed(url, tenant, body) == (200, {"status": "accepted"})
-    assert connection_item(moto, tables, tenant, "111122223333", "Late")["status"]["S"] == "ACTIVE"
+    assert connection_item(moto, tables, tenant, "111122223333", "Late")["status"]["S"] == "PENDING"
 
 
 # ------------------------------------------------------------------------------------------------ a payer's members
@@ -373,7 +442,7 @@ def test_the_history_keeps_only_the_newest_entries(moto, tables, registry, tenan
     item = connection_item(moto, tables, tenant, "111122223333", "Busy")
     history = [h["M"]["eventId"]["S"] for h in item["history"]["L"]]
     assert history == ids[-HISTORY_LIMIT:]
-    assert item["lastEventId"]["S"] == ids[-1] and item["status"]["S"] == "ACTIVE"
+    assert item["lastEventId"]["S"] == ids[-1] and item["status"]["S"] == "PENDING"
     # Exactly-once still holds for an event that has left the history: the events table remembers it.
     first = connection_event(tenant, role="Busy")
     first["id"] = ids[0]
@@ -391,11 +460,13 @@ def test_a_delivery_is_recorded_only_for_an_active_connection_naming_its_bucket_
         validate_contract("DeliveryEvent", body)
         status, reply = signed(url, external_id, body)
         assert (status, reply["error"].split(" records")[0]) == (
-            409, "no ACTIVE connection of this tenant in accountId"), reply
+            409, "no ACTIVE connection registered by this stack in accountId"), reply
         assert not seen(moto, tables, body["id"])
 
     refused(delivery_event(external_id, account))                        # no connection yet
     assert signed(url, external_id, root_connection_event(external_id, account)) == (200, {"status": "accepted"})
+    refused(delivery_event(external_id, account))                        # PENDING: the role is not proved yet
+    proved(moto, tables, external_id, account)
     accepted = delivery_event(external_id, account)
     assert signed(url, external_id, accepted) == (200, {"status": "accepted"})
     assert delivery_item(moto, tables, external_id, account)["lastDelivery"]["M"]["eventId"]["S"] == accepted["id"]
@@ -403,6 +474,9 @@ def test_a_delivery_is_recorded_only_for_an_active_connection_naming_its_bucket_
     refused(delivery_event(external_id, account, bucket="someone-elses-bucket"))
     refused(delivery_event(external_id, account, export="Another-Export"))
     refused(delivery_event(external_id, "777788889999"))                 # another account of the same tenant
+    named = delivery_event(external_id, account)
+    named["externalIdSha256"] = hashlib.sha256(b"cl-another-tenant").hexdigest()
+    refused(named)                                                       # a tenant not its connection's
     refused(delivery_event(external_id, account, kind="CARBON", export="CostLink-Carbon-Export"))  # no carbon export
     outside = delivery_event(external_id, account)
     outside["delivery"]["manifestKey"] = "elsewhere/" + outside["delivery"]["manifestKey"]
@@ -418,10 +492,22 @@ def test_the_registry_may_read_what_it_checks():
     from costlink_tools.cfn_model import load_template
     vendor = load_template(ROOT / "vendor.yaml")
     statements = vendor["Resources"]["RegistryRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-    granted = {(a, s["Resource"]["Fn::GetAtt"][0] if isinstance(s["Resource"], dict) else "several")
+    def resource(r):
+        if isinstance(r, dict) and "Fn::GetAtt" in r:
+            return r["Fn::GetAtt"][0]
+        if isinstance(r, dict) and "Fn::Sub" in r:
+            return r["Fn::Sub"]
+        return "several"
+    granted = {(a, resource(s["Resource"]))
                for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     for action in ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"):
         assert (action, "ConnectionsTable") in granted
+    assert ("dynamodb:Query", "${ConnectionsTable.Arn}/index/ByStack") in granted
+    assert {r for a, r in granted if a.startswith("sqs:")} == {"VerificationQueue"}
+    assert {a for a, _ in granted if a.startswith("sqs:")} == {"sqs:SendMessage"}
+    assert not [a for a, _ in granted if a.startswith("sts:")], "the replay to STS needs no permission"
+    env = vendor["Resources"]["RegistryFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["COSTLINK_VERIFICATION_QUEUE_URL"] == {"Ref": "VerificationQueue"}
 
 
 # ------------------------------------------------------------------------------------------------ bad requests
@@ -559,8 +645,9 @@ def test_the_events_file_is_a_function_url_request(registry):
     assert headers["costlink-signature"] == "v1=" + hmac.new(
         secret.encode(), f"{headers['costlink-timestamp']}.".encode() + event["body"].encode(), hashlib.sha256).hexdigest()
     reply = runner.invoke(event).json()
-    # Its signature is genuine but from 2026-11-22T09:00Z, so today it is (rightly) a stale timestamp or unknown tenant.
-    assert reply["statusCode"] in (401, 404)
+    # Its proof of origin was signed at 2026-11-22T09:00Z: (rightly) refused as expired, before any network call.
+    assert reply["statusCode"] == 401
+    assert json.loads(reply["body"])["error"].startswith("the proof was signed more than 15 minutes ago")
     assert reply["headers"] == {"content-type": "application/json"}
 
 
@@ -591,3 +678,6 @@ def test_logs_never_hold_a_secret(registry, tenant):
     logs = registry[1].logs()
     assert tenant not in logs
     assert "v1=" not in logs
+    for stack in [s for s in STACKS.values()]:
+        for keys in (stack.callback, stack.detector):
+            assert keys.token not in logs and keys.secret not in logs

@@ -37,7 +37,20 @@ def test_key_attributes_match_vendor_yaml(schema_class):
         expected.append({"AttributeName": SCHEMA[schema_class][range_const], "KeyType": "RANGE"})
     assert table["Properties"]["KeySchema"] == expected
     defined = {d["AttributeName"] for d in table["Properties"]["AttributeDefinitions"]}
-    assert defined == {k["AttributeName"] for k in expected}
+    index_keys = {k["AttributeName"] for i in table["Properties"].get("GlobalSecondaryIndexes", [])
+                  for k in i["KeySchema"]}
+    assert defined == {k["AttributeName"] for k in expected} | index_keys
+
+
+def test_the_connections_index_by_stack_is_the_schemas():
+    """A delivery's tenant is found through the connections its stack registered (RegistrySchema.Connections)."""
+    connections = SCHEMA["Connections"]
+    indexes = table_of("Connections")["Properties"]["GlobalSecondaryIndexes"]
+    assert indexes == [{"IndexName": connections["BY_STACK_INDEX"],
+                        "KeySchema": [{"AttributeName": connections["STACK_ID"], "KeyType": "HASH"}],
+                        "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+    assert {"AttributeName": connections["STACK_ID"], "AttributeType": "S"} in table_of("Connections")[
+        "Properties"]["AttributeDefinitions"]
 
 
 def test_events_expire_by_the_schemas_ttl_attribute():

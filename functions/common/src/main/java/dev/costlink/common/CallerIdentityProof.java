@@ -132,7 +132,7 @@ public final class CallerIdentityProof {
     }
 
     /** What the SigV4 signer puts in the host header: the port only when it is not the scheme's default. */
-    static String hostHeader(URI endpoint) {
+    public static String hostHeader(URI endpoint) {
         int port = endpoint.getPort();
         boolean standard = port < 0 || ("https".equals(endpoint.getScheme()) && port == 443)
                 || ("http".equals(endpoint.getScheme()) && port == 80);

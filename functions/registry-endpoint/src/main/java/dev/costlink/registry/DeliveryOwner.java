@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Which connection a delivery belongs to (docs/callback-contract.md, "What the registry checks"): an ACTIVE connection
- * of the same tenant and account whose recorded facts name the delivery's bucket and export (CUR 2.0 export, CUR 1.0
+ * of the account registered by the delivery's own stack (the stack whose detector role signed it) whose recorded facts
+ * name the delivery's bucket and export (CUR 2.0 export, CUR 1.0
  * report, carbon or FOCUS export) and, when they record a report prefix for that kind, whose prefix holds the manifest.
  */
 final class DeliveryOwner {
@@ -21,10 +22,10 @@ final class DeliveryOwner {
 
     private DeliveryOwner() {}
 
-    /** {@code delivery} is the shape-checked event's delivery object. */
-    static Optional<Match> find(Map<?, ?> delivery, List<StoredConnection> candidates) {
+    /** {@code delivery} is the shape-checked event's delivery object, {@code stackId} the event's stack. */
+    static Optional<Match> find(Map<?, ?> delivery, String stackId, List<StoredConnection> candidates) {
         for (StoredConnection candidate : candidates) {
-            Match match = match(delivery, candidate);
+            Match match = match(delivery, stackId, candidate);
             if (match != null) {
                 return Optional.of(match);
             }
@@ -44,12 +45,13 @@ final class DeliveryOwner {
             "CARBON", new KindRule(Facts.CARBON_EXPORT_NAME, false, Facts.CARBON_PREFIX),
             "FOCUS", new KindRule(Facts.FOCUS_EXPORT_NAME, false, Facts.FOCUS_PREFIX));
 
-    private static Match match(Map<?, ?> d, StoredConnection c) {
+    private static Match match(Map<?, ?> d, String stackId, StoredConnection c) {
         String kind = (String) d.get("kind");
         KindRule rule = RULES.get(kind);
         String name = (String) d.get(EventShape.nameField(kind));
         List<Reliance> relied = new ArrayList<>();
         boolean owns = holds(c, List.of(Connections.STATUS), Connections.ACTIVE, relied)
+                && holds(c, List.of(Connections.STACK_ID), stackId, relied)
                 && holds(c, List.of(Connections.FACTS, Facts.BUCKET), (String) d.get("bucket"), relied)
                 && (!rule.curVersionIsKind() || holds(c, List.of(Connections.FACTS, Facts.CUR_VERSION), kind, relied))
                 && holds(c, List.of(Connections.FACTS, rule.exportNameFact()), name, relied);

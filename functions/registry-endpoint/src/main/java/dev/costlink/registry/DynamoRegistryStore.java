@@ -10,10 +10,12 @@ import dev.costlink.common.RegistrySchema.Events;
 import dev.costlink.common.RegistrySchema.Tenants;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -55,9 +57,15 @@ public final class DynamoRegistryStore implements RegistryStore {
      * One transaction: its items and, in the same order, what each one is for; {@code detail} says what a committed
      * transaction did when that is not simply "applied" (null).
      */
-    private record Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles, String detail) {
+    private record Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles, String detail,
+                               boolean awaitsProof) {
         Transaction(List<TransactWriteItem> items, List<TransactionOutcome.Item> roles) {
-            this(items, roles, null);
+            this(items, roles, null, false);
+        }
+
+        /** Nothing to write: the event comes from another stack than the registered connection's. */
+        static Transaction wrongStack() {
+            return new Transaction(List.of(), List.of(), "the connection is registered by another stack", false);
         }
     }
 
@@ -75,14 +83,55 @@ public final class DynamoRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<String> externalId(String externalIdSha256) {
+    public Optional<RegisteredTenant> tenant(String externalIdSha256) {
         Map<String, AttributeValue> item = client.get().getItem(r -> r.tableName(tables.tenants())
                 .key(Map.of(Tenants.KEY, s(externalIdSha256)))).item();
         if (item == null || !item.containsKey(Tenants.EXTERNAL_ID)
                 || Tenants.DISABLED.equals(text(item.get(Tenants.STATUS)))) {
             return Optional.empty();
         }
-        return Optional.of(item.get(Tenants.EXTERNAL_ID).s());
+        return Optional.of(new RegisteredTenant(item.get(Tenants.EXTERNAL_ID).s(),
+                texts(item.get(Tenants.ALLOWED_ACCOUNTS)), texts(item.get(Tenants.ALLOWED_ORGANIZATIONS))));
+    }
+
+    /** A policy list (a list or a string set of text), or null when absent. */
+    static Set<String> texts(AttributeValue v) {
+        if (v == null) {
+            return null;
+        }
+        Set<String> out = new HashSet<>();
+        if (v.hasSs()) {
+            out.addAll(v.ss());
+        } else if (v.hasL()) {
+            v.l().forEach(x -> {
+                if (x.s() != null) {
+                    out.add(x.s());
+                }
+            });
+        } else {
+            return null;
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public Set<String> tenantsOfStack(String stackId) {
+        Set<String> out = new HashSet<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Expression x = new Expression();
+            String condition = x.name(Connections.STACK_ID) + " = " + x.value(s(stackId));
+            String projection = x.name(Connections.TENANT);
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = client.get().query(r -> r.tableName(tables.connections())
+                    .indexName(Connections.BY_STACK_INDEX).keyConditionExpression(condition)
+                    .projectionExpression(projection).expressionAttributeNames(x.names())
+                    .expressionAttributeValues(x.values()).exclusiveStartKey(from));
+            page.items().forEach(item -> out.add(text(item.get(Connections.TENANT))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        out.remove(null);
+        return out;
     }
 
     @Override
@@ -94,7 +143,7 @@ public final class DynamoRegistryStore implements RegistryStore {
             String condition = x.name(Connections.TENANT) + " = " + x.value(s(tenant)) + " AND begins_with("
                     + x.name(Connections.CONNECTION) + ", " + x.value(s(Connections.key(accountId, ""))) + ")";
             String projection = String.join(", ", x.name(Connections.CONNECTION), x.name(Connections.STATUS),
-                    x.name(Connections.FACTS));
+                    x.name(Connections.STACK_ID), x.name(Connections.FACTS));
             Map<String, AttributeValue> from = start;
             QueryResponse page = client.get().query(r -> r.tableName(tables.connections()).consistentRead(true)
                     .keyConditionExpression(condition).projectionExpression(projection)
@@ -110,12 +159,15 @@ public final class DynamoRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Recording record(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
-        Transaction tx = EventShape.isConnection(event) ? connection(eventId, event, now)
-                : delivery(eventId, event, owner, now);
+    public Recording record(String eventId, Map<String, Object> event, RecordingTarget target, long now) {
+        Transaction tx = EventShape.isConnection(event) ? connection(eventId, event, target, now)
+                : delivery(eventId, event, target, now);
+        if (tx.items().isEmpty()) {
+            return new Recording(Recording.Outcome.WRONG_STACK, tx.detail());
+        }
         try {
             client.get().transactWriteItems(r -> r.transactItems(tx.items()));
-            return new Recording(Recording.Outcome.RECORDED, tx.detail());
+            return new Recording(Recording.Outcome.RECORDED, tx.detail(), tx.awaitsProof());
         } catch (TransactionCanceledException e) {
             List<String> codes = e.hasCancellationReasons()
                     ? e.cancellationReasons().stream().map(CancellationReason::code).toList() : List.of();
@@ -130,11 +182,11 @@ public final class DynamoRegistryStore implements RegistryStore {
         }
     }
 
-    private TransactWriteItem seen(String eventId, Map<String, Object> event, long now) {
+    private TransactWriteItem seen(String eventId, Map<String, Object> event, String tenant, long now) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(Events.EVENT_ID, s(eventId));
         item.put(Events.TYPE, s((String) event.get("type")));
-        item.put(Events.TENANT, s((String) event.get("externalIdSha256")));
+        item.put(Events.TENANT, s(tenant));
         item.put(Events.RECEIVED_AT, n(now));
         item.put(Events.EXPIRES_AT, n(now + Events.EVENT_MEMORY_SECONDS));
         Expression x = new Expression();
@@ -143,27 +195,36 @@ public final class DynamoRegistryStore implements RegistryStore {
                 .conditionExpression(condition).expressionAttributeNames(x.names())).build();
     }
 
-    private Transaction connection(String eventId, Map<String, Object> event, long now) {
+    private Transaction connection(String eventId, Map<String, Object> event, RecordingTarget target, long now) {
         @SuppressWarnings("unchecked")
         Map<String, Object> facts = (Map<String, Object>) event.get("connection");
         String type = (String) event.get("type");
         String account = (String) event.get("accountId");
         String role = (String) facts.get("roleArn");
-        Map<String, AttributeValue> key = Map.of(Connections.TENANT, s((String) event.get("externalIdSha256")),
+        String stackId = (String) event.get("stackId");
+        Map<String, AttributeValue> key = Map.of(Connections.TENANT, s(target.tenant()),
                 Connections.CONNECTION, s(Connections.key(account, role)));
 
         Expression read = new Expression();
         String projection = String.join(", ", read.name(Connections.LAST_EVENT_ID), read.name(Connections.HISTORY),
-                read.name(Connections.LAST_OCCURRED_AT));
+                read.name(Connections.LAST_OCCURRED_AT), read.name(Connections.STATUS), read.name(Connections.APPROVAL),
+                read.name(Connections.STACK_ID));
         Map<String, AttributeValue> current = client.get().getItem(r -> r.tableName(tables.connections()).key(key)
                 .consistentRead(true).projectionExpression(projection).expressionAttributeNames(read.names())).item();
         AttributeValue lastEvent = current == null ? null : current.get(Connections.LAST_EVENT_ID);
         List<AttributeValue> history = current == null || !current.containsKey(Connections.HISTORY)
                 ? List.of() : current.get(Connections.HISTORY).l();
         long occurred = EventShape.occurredAtMillis(event);
-        if (olderThanApplied(current, occurred)) {
-            return stale(eventId, event, key, lastEvent, now);
+        String registeredStack = current == null ? null : text(current.get(Connections.STACK_ID));
+        if (!type.equals("connection.created") && registeredStack != null && !registeredStack.equals(stackId)) {
+            return Transaction.wrongStack();
         }
+        if (olderThanApplied(current, occurred)) {
+            return stale(eventId, event, target.tenant(), key, lastEvent, now);
+        }
+        ConnectionStatusRule.Decision decision = ConnectionStatusRule.decide(type,
+                current == null ? null : text(current.get(Connections.STATUS)),
+                current == null ? null : text(current.get(Connections.APPROVAL)), target.allowedByPolicy());
 
         Expression x = new Expression();
         List<String> set = new ArrayList<>();
@@ -177,13 +238,22 @@ public final class DynamoRegistryStore implements RegistryStore {
         set.add(x.name(Connections.HISTORY) + " = "
                 + x.value(AttributeValue.fromL(boundedHistory(history, historyEntry(type, eventId, now),
                         Connections.HISTORY_LIMIT))));
+        set.add(x.name(Connections.STATUS) + " = " + x.value(s(decision.status())));
+        if (decision.pendingReason() != null) {
+            set.add(x.name(Connections.PENDING_REASON) + " = " + x.value(s(decision.pendingReason())));
+        } else {
+            remove.add(x.name(Connections.PENDING_REASON));
+        }
+        if (decision.approval() == null) {
+            remove.add(x.name(Connections.APPROVAL));
+        } else if (!decision.approval().equals(ConnectionStatusRule.KEEP)) {
+            set.add(x.name(Connections.APPROVAL) + " = " + x.value(s(decision.approval())));
+        }
         if (type.equals("connection.deleted")) {
-            set.add(x.name(Connections.STATUS) + " = " + x.value(s(Connections.REVOKED)));
             set.add(x.name(Connections.REVOKED_AT) + " = " + at);
         } else {
-            set.add(x.name(Connections.STATUS) + " = " + x.value(s(Connections.ACTIVE)));
             set.add(x.name(Connections.FACTS) + " = " + x.value(value(facts)));
-            set.add(x.name(Connections.STACK_ID) + " = " + x.value(s((String) event.get("stackId"))));
+            set.add(x.name(Connections.STACK_ID) + " = " + x.value(s(stackId)));
             if (event.get("region") instanceof String region) {
                 set.add(x.name(Connections.REGION) + " = " + x.value(s(region)));
             }
@@ -199,8 +269,9 @@ public final class DynamoRegistryStore implements RegistryStore {
         TransactWriteItem effect = TransactWriteItem.builder().update(u -> u.tableName(tables.connections()).key(key)
                 .updateExpression(update).conditionExpression(unchanged)
                 .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
-        return new Transaction(List.of(seen(eventId, event, now), effect),
-                List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION));
+        return new Transaction(List.of(seen(eventId, event, target.tenant(), now), effect),
+                List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION), null,
+                decision.awaitsProof());
     }
 
     /** True when the item holds a connection event that occurred after {@code occurredMillis} (ties are applied). */
@@ -213,16 +284,16 @@ public final class DynamoRegistryStore implements RegistryStore {
      * An event older than the one the connection holds: recorded as seen (exactly once, like any other) and applied to
      * nothing, under the same check that the connection is still as read.
      */
-    private Transaction stale(String eventId, Map<String, Object> event, Map<String, AttributeValue> key,
+    private Transaction stale(String eventId, Map<String, Object> event, String tenant, Map<String, AttributeValue> key,
                               AttributeValue lastEvent, long now) {
         Expression x = new Expression();
         String unchanged = unchanged(x, lastEvent);
         TransactWriteItem guard = TransactWriteItem.builder().conditionCheck(c -> c.tableName(tables.connections())
                 .key(key).conditionExpression(unchanged)
                 .expressionAttributeNames(x.names()).expressionAttributeValues(x.values())).build();
-        return new Transaction(List.of(seen(eventId, event, now), guard),
+        return new Transaction(List.of(seen(eventId, event, tenant, now), guard),
                 List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.GUARDED_CONNECTION),
-                "older than the connection's last applied event: recorded, not applied");
+                "older than the connection's last applied event: recorded, not applied", false);
     }
 
     private static String unchanged(Expression x, AttributeValue lastEvent) {
@@ -333,13 +404,14 @@ public final class DynamoRegistryStore implements RegistryStore {
         return Map.of(Connections.TENANT, s(tenant), Connections.CONNECTION, s(connection));
     }
 
-    private Transaction delivery(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
+    private Transaction delivery(String eventId, Map<String, Object> event, RecordingTarget target, long now) {
+        DeliveryOwner.Match owner = target.owner();
         if (owner == null) {
             throw new IllegalArgumentException("a delivery is recorded only for the connection it belongs to");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> d = (Map<String, Object>) event.get("delivery");
-        String tenant = (String) event.get("externalIdSha256");
+        String tenant = target.tenant();
         String kind = (String) d.get("kind");
         Map<String, Object> last = new LinkedHashMap<>(d);
         last.put(Deliveries.TYPE, event.get("type"));
@@ -372,7 +444,7 @@ public final class DynamoRegistryStore implements RegistryStore {
                 .key(Map.of(Connections.TENANT, s(tenant), Connections.CONNECTION, s(owner.connectionKey())))
                 .conditionExpression(String.join(" AND ", conditions))
                 .expressionAttributeNames(g.names()).expressionAttributeValues(g.values())).build();
-        return new Transaction(List.of(seen(eventId, event, now), effect, guard),
+        return new Transaction(List.of(seen(eventId, event, tenant, now), effect, guard),
                 List.of(TransactionOutcome.Item.SEEN_EVENT, TransactionOutcome.Item.EFFECT,
                         TransactionOutcome.Item.GUARDED_CONNECTION));
     }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the registry requires of a parsed body before it touches the registry (docs/callback-contract.md): the
- * envelope, a connection whose role and stack live in the event's own account, a delivery naming its kind and export
+ * envelope (a connection event's tenant; every event's stack, in the event's own account), a connection whose role
+ * lives in the event's own account, a delivery naming its kind and export
  * (its row count and format are optional: a large compressed CSV's rows are not counted, an unreadable manifest names
  * no format).
  * Problems are described by field, never by quoting the value.
@@ -40,7 +41,9 @@ final class EventShape {
         if (!idempotencyKey.equals(e.get("id"))) {
             return "id must equal the Idempotency-Key";
         }
-        if (!(e.get("externalIdSha256") instanceof String h) || !SHA256.matcher(h).matches()) {
+        // A connection event names its tenant (bound by the HMAC); a delivery's tenant is its connection's.
+        if ((CONNECTION_TYPES.contains(t) || e.containsKey("externalIdSha256"))
+                && (!(e.get("externalIdSha256") instanceof String h) || !SHA256.matcher(h).matches())) {
             return "externalIdSha256 must be 64 lowercase hex digits";
         }
         if (!(e.get("accountId") instanceof String account) || !ACCOUNT.matcher(account).matches()) {
@@ -52,7 +55,18 @@ final class EventShape {
         if (occurredAtMillis(e) == null) {
             return "occurredAt must be an ISO-8601 UTC time (2026-11-22T09:00:00.123Z)";
         }
-        return CONNECTION_TYPES.contains(t) ? connectionProblem(e, account) : deliveryProblem(e);
+        return CONNECTION_TYPES.contains(t) ? connectionProblem(e, account) : deliveryProblem(e, account);
+    }
+
+    private static String stackProblem(Map<String, Object> e, String account) {
+        Matcher stackArn = e.get("stackId") instanceof String stack ? STACK_ARN.matcher(stack) : null;
+        if (stackArn == null || !stackArn.matches()) {
+            return "stackId must be a CloudFormation stack ARN";
+        }
+        if (!stackArn.group(1).equals(account)) {
+            return "stackId names another account than accountId";
+        }
+        return null;
     }
 
     private static String connectionProblem(Map<String, Object> e, String account) {
@@ -66,17 +80,14 @@ final class EventShape {
         if (!roleArn.group(1).equals(account)) {
             return "connection.roleArn names another account than accountId";
         }
-        Matcher stackArn = e.get("stackId") instanceof String stack ? STACK_ARN.matcher(stack) : null;
-        if (stackArn == null || !stackArn.matches()) {
-            return "stackId must be a CloudFormation stack ARN";
-        }
-        if (!stackArn.group(1).equals(account)) {
-            return "stackId names another account than accountId";
-        }
-        return null;
+        return stackProblem(e, account);
     }
 
-    private static String deliveryProblem(Map<String, Object> e) {
+    private static String deliveryProblem(Map<String, Object> e, String account) {
+        String stackProblem = stackProblem(e, account);
+        if (stackProblem != null) {
+            return stackProblem;
+        }
         if (!(e.get("delivery") instanceof Map<?, ?> d)) {
             return "delivery is required";
         }

@@ -19,12 +19,26 @@ record Verdict(HttpExchange.Response response, Kind kind, String eventType, Refu
         TOO_LARGE(413, "TooLarge"),
         /** Not a function URL request, or a missing or malformed Idempotency-Key. */
         BAD_REQUEST(400, "BadRequest"),
-        UNSIGNED(401, "Unsigned"),
-        STALE_TIMESTAMP(401, "StaleTimestamp"),
         MALFORMED_JSON(400, "MalformedJson"),
         WRONG_SHAPE(400, "WrongShape"),
+        /** The proof of origin (CostLink-Identity), read locally before any network call. */
+        IDENTITY_MISSING(401, "IdentityMissing"),
+        IDENTITY_UNREADABLE(401, "IdentityUnreadable"),
+        IDENTITY_WRONG_BODY(401, "IdentityWrongBody"),
+        IDENTITY_WRONG_AUDIENCE(401, "IdentityWrongAudience"),
+        IDENTITY_EXPIRED(401, "IdentityExpired"),
+        IDENTITY_WRONG_ENDPOINT(401, "IdentityWrongEndpoint"),
+        /** The tenant binding of a connection event (HMAC with the tenant's ExternalId). */
+        UNSIGNED(401, "Unsigned"),
+        STALE_TIMESTAMP(401, "StaleTimestamp"),
         UNKNOWN_TENANT(404, "UnknownTenant"),
         BAD_SIGNATURE(401, "BadSignature"),
+        /** STS's answer to the replayed proof. */
+        IDENTITY_UNVERIFIABLE(503, "IdentityUnverifiable"),
+        IDENTITY_REJECTED(401, "IdentityRejected"),
+        WRONG_ACCOUNT(403, "WrongAccount"),
+        WRONG_ROLE(403, "WrongRole"),
+        WRONG_STACK(403, "WrongStack"),
         NO_OWNING_CONNECTION(409, "NoOwningConnection"),
         UNSTORABLE(422, "Unstorable"),
         /** Anything the sender should retry: the store busy or failing, a connection that kept changing. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryOwnerTest {
     static final String ROLE_KEY = Connections.key("111122223333", "arn:aws:iam::111122223333:role/CostLink-ReadAccess");
+    static final String STACK_ID = EventShapeTest.STACK_ID;
 
     /** An ACTIVE CUR 2.0 connection with a carbon export, as the registry stores a connection.created. */
     static StoredConnection connection(String key, String status, String curVersion) {
@@ -33,6 +34,7 @@ class DeliveryOwnerTest {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put(Connections.CONNECTION, key);
         item.put(Connections.STATUS, status);
+        item.put(Connections.STACK_ID, STACK_ID);
         item.put(Connections.FACTS, facts);
         return new StoredConnection(key, item);
     }
@@ -59,7 +61,7 @@ class DeliveryOwnerTest {
     }
 
     private static Optional<DeliveryOwner.Match> find(Map<String, Object> d, StoredConnection... cs) {
-        return DeliveryOwner.find(d, Arrays.asList(cs));
+        return DeliveryOwner.find(d, STACK_ID, Arrays.asList(cs));
     }
 
     @Test
@@ -69,6 +71,7 @@ class DeliveryOwnerTest {
         assertEquals(ROLE_KEY, m.connectionKey());
         assertEquals(List.of(
                 new DeliveryOwner.Reliance(List.of(Connections.STATUS), "ACTIVE"),
+                new DeliveryOwner.Reliance(List.of(Connections.STACK_ID), STACK_ID),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.BUCKET), "acme-costlink-cur"),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.CUR_VERSION), "CUR2"),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.EXPORT_NAME), "CostLink-Export"),
@@ -82,7 +85,7 @@ class DeliveryOwnerTest {
         DeliveryOwner.Match carbon = find(delivery("CARBON", "CostLink-Carbon", CARBON_KEY),
                 connection(ROLE_KEY, "ACTIVE", "CUR2")).orElseThrow();
         assertEquals(new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.CARBON_EXPORT_NAME), "CostLink-Carbon"),
-                carbon.reliances().get(2));
+                carbon.reliances().get(3));
     }
 
     @Test
@@ -91,6 +94,7 @@ class DeliveryOwnerTest {
         DeliveryOwner.Match m = find(delivery("FOCUS", "CostLink-FOCUS", FOCUS_KEY), c).orElseThrow();
         assertEquals(List.of(
                 new DeliveryOwner.Reliance(List.of(Connections.STATUS), "ACTIVE"),
+                new DeliveryOwner.Reliance(List.of(Connections.STACK_ID), STACK_ID),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.BUCKET), "acme-costlink-cur"),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.FOCUS_EXPORT_NAME), "CostLink-FOCUS"),
                 new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.PREFIXES, Facts.FOCUS_PREFIX),
@@ -138,7 +142,7 @@ class DeliveryOwnerTest {
         facts(c).remove(Facts.PREFIXES);
         DeliveryOwner.Match m = find(delivery("CUR2", "CostLink-Export", "x/" + CUR2_KEY), c).orElseThrow();
         assertEquals(new DeliveryOwner.Reliance(List.of(Connections.FACTS, Facts.PREFIXES, Facts.CUR_PREFIX), null),
-                m.reliances().get(4), "its absence is relied on too");
+                m.reliances().get(5), "its absence is relied on too");
         StoredConnection slash = connection(ROLE_KEY, "ACTIVE", "CUR2");
         ((Map<String, Object>) facts(slash).get(Facts.PREFIXES)).put(Facts.CUR_PREFIX, "reports/cur2/");
         assertTrue(find(delivery("CUR2", "CostLink-Export", CUR2_KEY), slash).isPresent());
@@ -150,7 +154,19 @@ class DeliveryOwnerTest {
         List<StoredConnection> cs = new ArrayList<>();
         cs.add(connection(ROLE_KEY, "REVOKED", "CUR2"));
         cs.add(connection(newRole, "ACTIVE", "CUR2"));
-        assertEquals(newRole, DeliveryOwner.find(delivery("CUR2", "CostLink-Export", CUR2_KEY), cs)
+        assertEquals(newRole, DeliveryOwner.find(delivery("CUR2", "CostLink-Export", CUR2_KEY), STACK_ID, cs)
                 .orElseThrow().connectionKey());
+    }
+
+    @Test
+    void aConnectionRegisteredByAnotherStackOwnsNothing() {
+        String otherStack = STACK_ID.replace("5b5a3e10", "6c6b4f21");
+        assertTrue(DeliveryOwner.find(delivery("CUR2", "CostLink-Export", CUR2_KEY), otherStack,
+                List.of(connection(ROLE_KEY, "ACTIVE", "CUR2"))).isEmpty());
+    }
+
+    @Test
+    void aPendingConnectionOwnsNothingYet() {
+        assertTrue(find(delivery("CUR2", "CostLink-Export", CUR2_KEY), connection(ROLE_KEY, "PENDING", "CUR2")).isEmpty());
     }
 }

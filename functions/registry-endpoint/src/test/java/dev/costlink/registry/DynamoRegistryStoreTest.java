@@ -70,4 +70,15 @@ class DynamoRegistryStoreTest {
     void aRevocationTransactionHoldsAtMostDynamoDbsHundredItems() {
         assertEquals(100, DynamoRegistryStore.MEMBERS_PER_TRANSACTION + 1, "the members and the payer's check");
     }
+
+    @Test
+    void aTenantsPolicyIsAListOrAStringSetAbsentIsNoPolicy() {
+        assertEquals(null, DynamoRegistryStore.texts(null));
+        assertEquals(java.util.Set.of("111122223333"), DynamoRegistryStore.texts(AttributeValue.fromL(
+                java.util.List.of(AttributeValue.fromS("111122223333"), AttributeValue.fromN("5")))));
+        assertEquals(java.util.Set.of("o-a", "o-b"), DynamoRegistryStore.texts(AttributeValue.fromSs(
+                java.util.List.of("o-a", "o-b"))));
+        assertEquals(java.util.Set.of(), DynamoRegistryStore.texts(AttributeValue.fromL(java.util.List.of())));
+        assertEquals(null, DynamoRegistryStore.texts(AttributeValue.fromS("111122223333")));
+    }
 }

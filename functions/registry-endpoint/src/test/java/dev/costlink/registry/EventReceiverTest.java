@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,15 +26,21 @@ class EventReceiverTest {
     static final String ACCOUNT = "111122223333";
     static final long NOW = 1_767_225_600L;
 
+    static final String STACK_ID = EventShapeTest.STACK_ID;
+
     final InMemoryRegistryStore store = new InMemoryRegistryStore();
     final CapturedLog captured = new CapturedLog();
-    final EventReceiver receiver = new EventReceiver(() -> store, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
-            captured.log, new Metrics(captured.log));
+    final Proofs.FakeSts sts = new Proofs.FakeSts(ACCOUNT, STACK_ID);
+    final Proofs.RecordedVerifications verifications = new Proofs.RecordedVerifications();
+    final EventReceiver receiver = new EventReceiver(() -> store, new IdentityProofCheck(null, null), sts,
+            verifications, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), captured.log,
+            new Metrics(captured.log));
 
     EventReceiverTest() {
-        store.tenants.put(TENANT, EXTERNAL_ID);
+        store.tenants.put(TENANT, RegisteredTenant.withoutPolicy(EXTERNAL_ID));
         store.connections.put(TENANT + "/" + ACCOUNT, List.of(
                 DeliveryOwnerTest.connection(DeliveryOwnerTest.ROLE_KEY, "ACTIVE", "CUR2")));
+        store.stacks.put(STACK_ID, Set.of(TENANT));
     }
 
     static Map<String, Object> connectionEvent() {
@@ -42,18 +49,26 @@ class EventReceiverTest {
         return e;
     }
 
+    /** A detector's delivery event: its stack, no tenant. */
     static Map<String, Object> deliveryEvent() {
-        Map<String, Object> e = EventShapeTest.deliveryEvent(ACCOUNT, "CUR2");
-        e.put("externalIdSha256", TENANT);
-        return e;
+        return EventShapeTest.deliveryEvent(ACCOUNT, "CUR2");
     }
 
+    /** A callback's request: proof signed by the stack's callback role, and the tenant's HMAC. */
     static Map<String, String> headers(byte[] body, long ts, String secret) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("content-type", "application/json");
+        Map<String, String> h = deliveryHeaders(body, Proofs.CALLBACK_KEY);
         h.put("costlink-timestamp", Long.toString(ts));
         h.put("costlink-signature", CallbackSignature.sign(secret, ts, body));
+        return h;
+    }
+
+    /** A detector's request: proof signed with {@code accessKey}, no HMAC. */
+    static Map<String, String> deliveryHeaders(byte[] body, String accessKey) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("content-type", "application/json");
+        h.put("host", Proofs.AUDIENCE);
         h.put("idempotency-key", EventShapeTest.KEY);
+        h.put("costlink-identity", Proofs.sign(accessKey, body, Instant.ofEpochSecond(NOW)));
         return h;
     }
 
@@ -76,7 +91,9 @@ class EventReceiverTest {
     }
 
     HttpExchange.Response send(Map<String, Object> event) {
-        return send(Json.write(event));
+        byte[] body = Json.write(event);
+        return EventShape.isConnection(event) ? send(body)
+                : send(body, deliveryHeaders(body, Proofs.DETECTOR_KEY), "POST");
     }
 
     static void assertAnswer(int status, String key, String value, HttpExchange.Response r) {
@@ -237,7 +254,7 @@ class EventReceiverTest {
     void aDeliveryNoActiveConnectionRecordsIsAConflictAndNothingIsWritten() {
         store.connections.clear();
         HttpExchange.Response r = send(deliveryEvent());
-        assertRefused(409, "no ACTIVE connection of this tenant in accountId records this delivery", r);
+        assertRefused(409, "no ACTIVE connection registered by this stack in accountId records this delivery", r);
         assertTrue(store.writes.isEmpty());
     }
 
@@ -323,7 +340,8 @@ class EventReceiverTest {
     void aStoreThatCannotBeConfiguredIsA503CountedLikeAnyOther() {
         EventReceiver unconfigured = new EventReceiver(() -> {
             throw new IllegalStateException("registry is not configured: COSTLINK_EVENTS_TABLE must be set");
-        }, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), captured.log, new Metrics(captured.log));
+        }, new IdentityProofCheck(null, null), sts, verifications, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+                captured.log, new Metrics(captured.log));
         byte[] body = Json.write(connectionEvent());
         assertRefused(503, "registry temporarily unavailable",
                 unconfigured.receive(functionUrlRequest("POST", headers(body, NOW, EXTERNAL_ID), body)));
@@ -468,5 +486,200 @@ class EventReceiverTest {
         Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
         h.put("idempotency-key", key);
         return h;
+    }
+
+    // ------------------------------------------------------------------------------------------------ proof of origin
+    void assertRefusedAndNothingWritten(int status, String reason, HttpExchange.Response r) {
+        assertEquals(status, r.status(), r.body().toString());
+        assertEquals(List.of(refusedMetric(reason)), metricsOf(captured.metrics()));
+        assertTrue(store.writes.isEmpty(), "nothing is written");
+        assertTrue(verifications.requests.isEmpty());
+    }
+
+    @Test
+    void anEventForgedWithOnlyTheExternalIdIsRefusedBeforeAnyLookup() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.remove("costlink-identity");
+        assertRefusedAndNothingWritten(401, "IdentityMissing", send(body, h, "POST"));
+        assertEquals(0, store.tenantReads, "the cheap local check comes before the tenant");
+        assertTrue(sts.replays.isEmpty());
+    }
+
+    @Test
+    void aDeliveryWithoutProofIsRefused() {
+        byte[] body = Json.write(deliveryEvent());
+        Map<String, String> h = deliveryHeaders(body, Proofs.DETECTOR_KEY);
+        h.remove("costlink-identity");
+        assertRefusedAndNothingWritten(401, "IdentityMissing", send(body, h, "POST"));
+    }
+
+    @Test
+    void aBodyChangedAfterSigningIsRefused() {
+        Map<String, Object> e = connectionEvent();
+        byte[] signedBody = Json.write(e);
+        e.put("region", "eu-west-1");
+        byte[] body = Json.write(e);
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.CALLBACK_KEY, signedBody, Instant.ofEpochSecond(NOW)));
+        assertRefusedAndNothingWritten(401, "IdentityWrongBody", send(body, h, "POST"));
+        assertTrue(sts.replays.isEmpty());
+    }
+
+    @Test
+    void aProofForAnotherAudienceIsRefused() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.CALLBACK_KEY, body, Instant.ofEpochSecond(NOW), Proofs.STS,
+                "registry.another-vendor.example"));
+        assertRefusedAndNothingWritten(401, "IdentityWrongAudience", send(body, h, "POST"));
+    }
+
+    @Test
+    void anExpiredProofIsRefused() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.CALLBACK_KEY, body, Instant.ofEpochSecond(NOW - 20 * 60)));
+        assertRefusedAndNothingWritten(401, "IdentityExpired", send(body, h, "POST"));
+    }
+
+    @Test
+    void aProofSignedForAnotherEndpointIsNeverReplayed() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.CALLBACK_KEY, body, Instant.ofEpochSecond(NOW),
+                java.net.URI.create("https://attacker.example/"), Proofs.AUDIENCE));
+        assertRefusedAndNothingWritten(401, "IdentityWrongEndpoint", send(body, h, "POST"));
+        assertTrue(sts.replays.isEmpty(), "no request to a host the sender chose");
+    }
+
+    @Test
+    void anUnreadableProofIsRefusedWithoutQuotingIt() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", "v1.cl-Secret-Looking");
+        HttpExchange.Response r = send(body, h, "POST");
+        assertRefusedAndNothingWritten(401, "IdentityUnreadable", r);
+        assertFalse(captured.text().contains("cl-Secret-Looking"));
+    }
+
+    @Test
+    void theTenantBindingIsCheckedBeforeTheStsRoundTrip() {
+        byte[] body = Json.write(connectionEvent());
+        assertRefusedAndNothingWritten(401, "BadSignature", send(body, headers(body, NOW, "cl-not-the-secret"), "POST"));
+        assertTrue(sts.replays.isEmpty());
+    }
+
+    @Test
+    void stsDownIsA503AndNothingIsRecorded() {
+        sts.failure = new Refused(Verdict.Refusal.IDENTITY_UNVERIFIABLE, "STS could not be reached: retry later");
+        HttpExchange.Response r = send(connectionEvent());
+        assertRefusedAndNothingWritten(503, "IdentityUnverifiable", r);
+        assertRefused(503, "STS could not be reached", r);
+    }
+
+    @Test
+    void aProofStsRefusesIsA401() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign("ASIAUNKNOWNKEY000001", body, Instant.ofEpochSecond(NOW)));
+        assertRefusedAndNothingWritten(401, "IdentityRejected", send(body, h, "POST"));
+    }
+
+    @Test
+    void anotherAccountsIdentityIsA403() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.OTHER_ACCOUNT_KEY, body, Instant.ofEpochSecond(NOW)));
+        assertRefusedAndNothingWritten(403, "WrongAccount", send(body, h, "POST"));
+    }
+
+    @Test
+    void anotherRoleOfTheSameAccountIsA403() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.OTHER_ROLE_KEY, body, Instant.ofEpochSecond(NOW)));
+        assertRefusedAndNothingWritten(403, "WrongRole", send(body, h, "POST"));
+    }
+
+    @Test
+    void theDetectorCannotSendConnectionEventsNorTheCallbackDeliveries() {
+        byte[] body = Json.write(connectionEvent());
+        Map<String, String> h = headers(body, NOW, EXTERNAL_ID);
+        h.put("costlink-identity", Proofs.sign(Proofs.DETECTOR_KEY, body, Instant.ofEpochSecond(NOW)));
+        assertEquals(403, send(body, h, "POST").status());
+        byte[] delivery = Json.write(deliveryEvent());
+        assertEquals(403, send(delivery, deliveryHeaders(delivery, Proofs.CALLBACK_KEY), "POST").status());
+        assertEquals(List.of(refusedMetric("WrongRole"), refusedMetric("WrongRole")), metricsOf(captured.metrics()));
+        assertTrue(store.writes.isEmpty());
+    }
+
+    @Test
+    void anUpdateFromAnotherStackIsA403() {
+        store.scripted.add(Recording.of(Recording.Outcome.WRONG_STACK));
+        Map<String, Object> e = connectionEvent();
+        e.put("type", "connection.updated");
+        assertRefused(403, "the connection is registered by another stack", send(e));
+        assertEquals(List.of(refusedMetric("WrongStack")), metricsOf(captured.metrics()));
+        assertTrue(verifications.requests.isEmpty());
+    }
+
+    // ------------------------------------------------------------------------------------------------ deliveries by stack
+    @Test
+    void aDeliveryIsMappedToItsTenantThroughItsStack() {
+        assertAnswer(200, "status", "accepted", send(deliveryEvent()));
+        assertEquals(TENANT, store.writes.get(0).target().tenant());
+        assertEquals(0, store.tenantReads, "a delivery needs no ExternalId");
+    }
+
+    @Test
+    void aDeliveryOfAStackWithoutConnectionIsAConflict() {
+        store.stacks.clear();
+        assertRefused(409, "no ACTIVE connection registered by this stack", send(deliveryEvent()));
+        assertTrue(store.writes.isEmpty());
+    }
+
+    @Test
+    void aDeliveryNamingAnotherTenantThanItsConnectionsIsAConflict() {
+        Map<String, Object> e = deliveryEvent();
+        e.put("externalIdSha256", "c".repeat(64));
+        assertEquals(409, send(e).status());
+        e.put("externalIdSha256", TENANT);
+        assertEquals(200, send(e).status());
+    }
+
+    // ------------------------------------------------------------------------------------------------ PENDING, policy
+    @Test
+    void aRecordedCreatedAsksTheVerifierToProveTheRole() {
+        send(connectionEvent());
+        assertTrue(store.writes.get(0).target().allowedByPolicy());
+        assertEquals(List.of(List.of(TENANT, DeliveryOwnerTest.ROLE_KEY)), verifications.requests);
+        send(connectionEvent());
+        assertEquals(1, verifications.requests.size(), "a duplicate asks nothing");
+    }
+
+    @Test
+    void anAccountOutsideTheTenantsPolicyIsHeldNotProved() {
+        store.tenants.put(TENANT, new RegisteredTenant(EXTERNAL_ID, Set.of("999988887777"), null));
+        assertAnswer(200, "status", "accepted", send(connectionEvent()));
+        assertFalse(store.writes.get(0).target().allowedByPolicy());
+        assertTrue(verifications.requests.isEmpty());
+    }
+
+    @Test
+    void aPayerOfAnAllowedOrganizationIsAllowed() {
+        store.tenants.put(TENANT, new RegisteredTenant(EXTERNAL_ID, null, Set.of("o-abc123")));
+        Map<String, Object> e = connectionEvent();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> facts = (Map<String, Object>) e.get("connection");
+        facts.put("organization", Map.of("organizationId", "o-abc123"));
+        send(e);
+        assertTrue(store.writes.get(0).target().allowedByPolicy());
+    }
+
+    @Test
+    void aDeleteAsksNoProof() {
+        send(deletedEvent());
+        assertTrue(verifications.requests.isEmpty());
     }
 }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class EventShapeTest {
     static final String KEY = "evt_" + "a".repeat(40);
+    static final String STACK_UUID = "5b5a3e10-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+    static final String STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/CostLink/" + STACK_UUID;
 
     static Map<String, Object> connectionEvent(String account) {
         Map<String, Object> e = new LinkedHashMap<>();
@@ -19,7 +21,7 @@ class EventShapeTest {
         e.put("accountId", account);
         e.put("partition", "aws");
         e.put("region", "us-east-1");
-        e.put("stackId", "arn:aws:cloudformation:us-east-1:" + account + ":stack/CostLink/5b5a3e10");
+        e.put("stackId", "arn:aws:cloudformation:us-east-1:" + account + ":stack/CostLink/" + STACK_UUID);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("roleArn", "arn:aws:iam::" + account + ":role/CostLink-ReadAccess");
         e.put("connection", c);
@@ -28,7 +30,7 @@ class EventShapeTest {
 
     static Map<String, Object> deliveryEvent(String account, String kind) {
         Map<String, Object> e = new LinkedHashMap<>(connectionEvent(account));
-        e.remove("stackId");
+        e.remove("externalIdSha256");
         e.remove("connection");
         e.put("type", "delivery.completed");
         Map<String, Object> d = new LinkedHashMap<>();
@@ -102,6 +104,31 @@ class EventShapeTest {
         facts(e).put("roleArn", "arn:aws-us-gov:iam::111122223333:role/CostLink-ReadAccess");
         e.put("stackId", "arn:aws-us-gov:cloudformation:us-gov-west-1:111122223333:stack/CostLink/x");
         assertNull(EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aDeliveryNamesItsStackInItsAccount() {
+        Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
+        e.remove("stackId");
+        assertEquals("stackId must be a CloudFormation stack ARN", EventShape.problem(e, KEY));
+        e.put("stackId", STACK_ID.replace("111122223333", "999988887777"));
+        assertEquals("stackId names another account than accountId", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aDeliveryMayNameItsTenantButOnlyAsAHash() {
+        Map<String, Object> e = deliveryEvent("111122223333", "CUR2");
+        e.put("externalIdSha256", "b".repeat(64));
+        assertNull(EventShape.problem(e, KEY));
+        e.put("externalIdSha256", "cl-an-ExternalId");
+        assertEquals("externalIdSha256 must be 64 lowercase hex digits", EventShape.problem(e, KEY));
+    }
+
+    @Test
+    void aConnectionEventMustNameItsTenant() {
+        Map<String, Object> e = connectionEvent("111122223333");
+        e.remove("externalIdSha256");
+        assertEquals("externalIdSha256 must be 64 lowercase hex digits", EventShape.problem(e, KEY));
     }
 
     @Test

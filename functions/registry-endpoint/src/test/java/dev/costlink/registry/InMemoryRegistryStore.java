@@ -11,11 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** A registry in memory for EventReceiver's tests: tenants, connections per account, and scripted write outcomes. */
+/**
+ * A registry in memory for EventReceiver's tests: tenants, connections per account, the stacks' tenants, and scripted
+ * write outcomes (a recorded created/updated awaits proof unless the policy holds it, like ConnectionStatusRule).
+ */
 final class InMemoryRegistryStore implements RegistryStore {
-    record Write(String eventId, Map<String, Object> event, DeliveryOwner.Match owner) {}
+    record Write(String eventId, Map<String, Object> event, RecordingTarget target) {
+        DeliveryOwner.Match owner() {
+            return target.owner();
+        }
+    }
 
-    final Map<String, String> tenants = new HashMap<>();
+    final Map<String, RegisteredTenant> tenants = new HashMap<>();
+    /** Tenants per stack id, as index ByStack finds them. */
+    final Map<String, Set<String>> stacks = new HashMap<>();
+    int tenantReads;
     final Map<String, List<StoredConnection>> connections = new HashMap<>();
     final Set<String> seen = new HashSet<>();
     final List<Write> writes = new ArrayList<>();
@@ -31,11 +41,20 @@ final class InMemoryRegistryStore implements RegistryStore {
     final Deque<MemberRevocation> scriptedRevocations = new ArrayDeque<>();
 
     @Override
-    public Optional<String> externalId(String externalIdSha256) {
+    public Optional<RegisteredTenant> tenant(String externalIdSha256) {
+        tenantReads++;
         if (failure != null) {
             throw failure;
         }
         return Optional.ofNullable(tenants.get(externalIdSha256));
+    }
+
+    @Override
+    public Set<String> tenantsOfStack(String stackId) {
+        if (failure != null) {
+            throw failure;
+        }
+        return stacks.getOrDefault(stackId, Set.of());
     }
 
     @Override
@@ -48,12 +67,15 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Recording record(String eventId, Map<String, Object> event, DeliveryOwner.Match owner, long now) {
-        writes.add(new Write(eventId, event, owner));
+    public Recording record(String eventId, Map<String, Object> event, RecordingTarget target, long now) {
+        writes.add(new Write(eventId, event, target));
         if (!scripted.isEmpty()) {
             return scripted.pop();
         }
-        return Recording.of(seen.add(eventId) ? Recording.Outcome.RECORDED : Recording.Outcome.DUPLICATE);
+        boolean awaitsProof = EventShape.isConnection(event) && !"connection.deleted".equals(event.get("type"))
+                && target.allowedByPolicy();
+        return seen.add(eventId) ? new Recording(Recording.Outcome.RECORDED, null, awaitsProof)
+                : Recording.of(Recording.Outcome.DUPLICATE);
     }
 
     @Override
