@@ -60,18 +60,8 @@ class AuthorisedMoto(MotoServer):
 
 def create_tables(moto) -> dict:
     """The vendor stack's tables from vendor.yaml, with their global secondary indexes (the registry queries ByStack)."""
-    from costlink_tools.cfn_model import load_template
-    ddb = moto.client("dynamodb")
-    suffix = "-" + uuid.uuid4().hex[:6]
-    names = {}
-    for logical, res in load_template(ROOT / "vendor.yaml")["Resources"].items():
-        if res["Type"] == "AWS::DynamoDB::Table":
-            p = res["Properties"]
-            names[logical] = f"costlink-{logical}{suffix}"
-            extra = {"GlobalSecondaryIndexes": p["GlobalSecondaryIndexes"]} if "GlobalSecondaryIndexes" in p else {}
-            ddb.create_table(TableName=names[logical], AttributeDefinitions=p["AttributeDefinitions"],
-                             KeySchema=p["KeySchema"], BillingMode=p["BillingMode"], **extra)
-    return names
+    from costlink_tools.demo import create_tables as vendor_tables
+    return vendor_tables(moto, "-" + uuid.uuid4().hex[:6])
 
 
 class Stack:

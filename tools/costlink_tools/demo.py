@@ -52,8 +52,9 @@ def create_tables(moto, suffix: str = "") -> dict:
         if res["Type"] == "AWS::DynamoDB::Table":
             p = res["Properties"]
             names[logical] = f"costlink-{logical}{suffix}"
+            indexes = {"GlobalSecondaryIndexes": p["GlobalSecondaryIndexes"]} if "GlobalSecondaryIndexes" in p else {}
             ddb.create_table(TableName=names[logical], AttributeDefinitions=p["AttributeDefinitions"],
-                             KeySchema=p["KeySchema"], BillingMode=p["BillingMode"])
+                             KeySchema=p["KeySchema"], BillingMode=p["BillingMode"], **indexes)
     return names
 
 
