@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 
 from costlink_tools import identity_proof
-from costlink_tools.cfn_model import ROOT
 from costlink_tools.moto_server import MotoServer
 
 # moto's default account: the account every identity the test creates lives in (the "customer's").
