@@ -36,7 +36,8 @@ public final class IdentityProofSigner implements EventSigner {
         return forEnvironment(registryUrl, System.getenv(), LAMBDA_CREDENTIALS);
     }
 
-    static IdentityProofSigner forEnvironment(URI registryUrl, Map<String, String> env,
+    /** As {@link #forLambda}, from {@code env} and {@code credentials} (tests sign with credentials they choose). */
+    public static IdentityProofSigner forEnvironment(URI registryUrl, Map<String, String> env,
                                               Supplier<? extends AwsCredentialsIdentity> credentials) {
         String region = env.get("AWS_REGION");
         region = region == null || region.isBlank() ? "us-east-1" : region;
