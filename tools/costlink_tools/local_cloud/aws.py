@@ -157,7 +157,8 @@ class LocalAws:
         """Credentials of a session of `role_arn`, as Lambda gives a function of its execution role (the session is
         named after the function). The role trusts lambda.amazonaws.com, a service principal moto cannot judge (its
         trust check fails with HTTP 500), so the AssumeRole is made while authorisation is suspended; what the session
-        may do afterwards is judged by the role's own policies."""
+        may do afterwards is judged by the role's own policies. Twelve hours, as long as a local run may keep an
+        execution environment (Lambda's own credentials are not bound by the role's MaxSessionDuration)."""
         with self.authorisation_suspended():
             return self.client("sts", account).assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64],
                                                            DurationSeconds=43200)["Credentials"]
