@@ -5,6 +5,7 @@ the function's name as session name), send events to a stand-in vendor that read
 checks its body hash and audience, and replays it to moto's STS, which must answer the function's own assumed-role
 ARN. The registry's own checks are tested with the registry (tests/test_registry_endpoint.py)."""
 import copy
+import dataclasses
 import json
 import threading
 import uuid
@@ -16,7 +17,8 @@ import yaml
 from conftest import ROOT
 from costlink_tools import identity_proof
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
-from costlink_tools.local_cloud.aws import CUSTOMER, LocalAws
+from costlink_tools.local_cloud.aws import CUSTOMER, EMULATOR_ALLOWANCE, LocalAws
+from costlink_tools.local_cloud.lambda_service import LambdaService
 from costlink_tools.stand_in_vendor import Vendor, replay
 from support.deliveries import Builder, s3_notification
 
@@ -162,6 +164,44 @@ def test_the_detector_sends_a_proof_only_event_naming_its_stack_and_sts_answers_
     assert event["stackId"] == STACK_ID and identity_proof.detector_role(event["stackId"]) == role
     assert "externalIdSha256" not in event
     assert event["accountId"] == CUSTOMER
+
+
+def test_the_local_lambda_service_runs_the_senders_as_their_own_roles(sam_built, aws):
+    """The local cloud's Lambda service gives the detector a session of its own execution role, named after the
+    function, and the callback's role the emulator-only allowance for what moto authorises against "*"."""
+    stack_id = f"arn:aws:cloudformation:us-east-1:{CUSTOMER}:stack/Local/{uuid.uuid4()}"
+    detector_role = identity_proof.detector_role(stack_id)
+    role_arn = own_role(aws, detector_role, {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [
+            f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/reports/cur2/*"]}]})
+    callback_role_arn = own_role(aws, identity_proof.callback_role(stack_id))
+    s3 = aws.client("s3", CUSTOMER)
+    if BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket=BUCKET)
+    delivery = Builder(s3, BUCKET).cur2(files=1, rows=2)
+    vendor = Vendor(None, sts_endpoint=aws.endpoint)
+    service = LambdaService(aws)
+    try:
+        spec = FunctionSpec.from_template("DeliveryDetectorFunction")
+        spec = dataclasses.replace(spec, environment={**DETECTOR_ENV, "COSTLINK_CALLBACK_URL": vendor.url,
+                                                      "COSTLINK_STACK_ID": stack_id})
+        function = service.create_function(CUSTOMER, "Local-DeliveryDetector-abc", spec.logical_id, spec,
+                                           sam_built / spec.logical_id, role_arn, None)
+        service.create_function(CUSTOMER, "Local-ConnectionCallback-abc", "ConnectionCallbackFunction",
+                                FunctionSpec.from_template("ConnectionCallbackFunction"),
+                                sam_built / "ConnectionCallbackFunction", callback_role_arn, None)
+        invocation = service.invoke(function, s3_notification(BUCKET, delivery.manifest_key))
+    finally:
+        service.stop()
+        vendor.stop()
+    assert not invocation.function_error, invocation.payload
+    [sent] = vendor.received
+    assert sent.caller_arn == assumed_role_arn(detector_role, "Local-DeliveryDetector-abc"), sent.sts_answer
+    iam = aws.client("iam", CUSTOMER)
+    allowance = iam.get_role_policy(RoleName=identity_proof.callback_role(stack_id), PolicyName=EMULATOR_ALLOWANCE)
+    assert allowance["PolicyDocument"]["Statement"][0]["Action"] == ["cloudformation:DescribeStacks"]
+    assert allowance["PolicyDocument"]["Statement"][0]["Resource"] == "*"
+    assert EMULATOR_ALLOWANCE not in iam.list_role_policies(RoleName=detector_role)["PolicyNames"]
 
 
 def test_the_built_detector_has_the_stack_and_no_external_id_in_its_environment(sam_built):
