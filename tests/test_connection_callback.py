@@ -16,9 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from conftest import ROOT
+from costlink_tools import identity_proof
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner, free_port
-from support.contract import validate as validate_contract
 from costlink_tools.stand_in_vendor import Answer, Received, Vendor
+from support.contract import validate as validate_contract
 
 EVENTS = ROOT / "events"
 EXTERNAL_ID = json.loads((EVENTS / "connection-create.json").read_text())["ResourceProperties"]["ExternalId"]
@@ -145,6 +146,7 @@ def test_create_reports_the_connection_and_succeeds(spec, responses, vendor):
     assert len(vendor.received) == 1
     sent = vendor.received[0]
     assert sent.signature_valid
+    assert sent.proof_valid, sent.proof_problem  # the HMAC (tenant binding) and the proof of origin, both
     assert sent.headers["Content-Type"] == "application/json"
     assert sent.headers["Idempotency-Key"] == CREATE_EVENT_ID
     assert abs(int(sent.headers["CostLink-Timestamp"]) - time.time()) < 60
@@ -734,7 +736,10 @@ def test_logs_are_structured_and_never_hold_the_secret(spec, responses, vendor):
     for received in vendor.received:
         validate_contract("ConnectionEvent", received.json())
     signature = vendor.received[0].headers["CostLink-Signature"]
-    for secret in (EXTERNAL_ID, signature, signature[3:], cfn.url):
+    proof = vendor.received[0].headers["CostLink-Identity"]
+    signed = identity_proof.decode(proof)
+    for secret in (EXTERNAL_ID, signature, signature[3:], cfn.url, proof, signed["authorization"],
+                   signed["x-amz-security-token"]):
         assert secret not in logs
     for logs in ALL_LOGS:
         assert EXTERNAL_ID not in logs

@@ -1,6 +1,6 @@
 """The delivery detector, invoked as Lambda invokes it (RIE + Java runtime interface client) with the events/ files,
-against deliveries built in the local moto S3 exactly as AWS lays them out, and a local vendor that verifies
-signatures."""
+against deliveries built in the local moto S3 exactly as AWS lays them out, and a local vendor that checks each event's
+proof of origin (the detector holds no ExternalId: its events carry no HMAC)."""
 import copy
 import hashlib
 import json
@@ -20,7 +20,7 @@ from support.emf import emf_lines, emitted_metrics
 
 EVENTS = ROOT / "events"
 ENV = json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"]
-EXTERNAL_ID = ENV["COSTLINK_EXTERNAL_ID"]
+STACK_ID = ENV["COSTLINK_STACK_ID"]
 BUCKET = ENV["COSTLINK_BUCKET"]
 
 
@@ -51,7 +51,7 @@ def build(s3):
 
 @pytest.fixture
 def vendor():
-    v = Vendor(EXTERNAL_ID)
+    v = Vendor(None)
     yield v
     v.stop()
 
@@ -66,9 +66,10 @@ def run(spec, moto, vendor, event, **env):
         invocation = runner.invoke(event)
         logs = runner.logs()
         lines = [line for line in runner.json_logs() if "_aws" not in line]   # log lines, not metrics
-    assert EXTERNAL_ID not in logs
+    assert "CostLink-Identity" not in logs and "Signature=" not in logs
     for received in vendor.received:
-        assert received.signature_valid
+        assert received.proof_valid, received.proof_problem
+        assert "CostLink-Signature" not in received.headers, "a delivery event carries no HMAC"
         validate_contract("DeliveryEvent", received.json())
     return invocation, lines
 
@@ -84,7 +85,7 @@ def delivery_id(bucket, identity):
     return "evt_" + hashlib.sha256(f"delivery\n{bucket}\n{identity}".encode()).hexdigest()[:40]
 
 
-ENVELOPE = {"externalIdSha256": hashlib.sha256(EXTERNAL_ID.encode()).hexdigest(), "accountId": "012345678912",
+ENVELOPE = {"stackId": STACK_ID, "accountId": "012345678912",
             "partition": "aws", "region": "us-east-1"}
 
 
@@ -246,7 +247,7 @@ def test_url_encoded_keys_with_equals_spaces_and_non_ascii(spec, moto, vendor, b
     body = only_event(vendor)
     assert body["type"] == "delivery.completed", body
     assert body["delivery"]["exportName"] == "Coût Export-été"
-    vendor2 = Vendor(EXTERNAL_ID)
+    vendor2 = Vendor(None)
     try:
         run(spec, moto, vendor2, eventbridge_event(BUCKET, d.manifest_key))
         assert only_event(vendor2)["delivery"]["manifestKey"] == d.manifest_key
@@ -350,7 +351,7 @@ def test_a_file_overwritten_between_its_two_footer_reads_is_not_reported(spec, m
     [warning] = [l for l in lines if l["message"].startswith("delivery changed during validation")]
     assert (warning["level"], warning["changedFiles"], warning["firstChangedFile"]) == ("WARN", 1, d.data_keys[1])
 
-    vendor_after = Vendor(EXTERNAL_ID)
+    vendor_after = Vendor(None)
     try:   # the refresh then writes its manifest: that delivery is consistent again and is told
         s3.put_object(Bucket=BUCKET, Key=d.manifest_key, Body=json.dumps(d.manifest).encode())
         run(spec, moto, vendor_after, s3_notification(BUCKET, d.manifest_key))
@@ -420,7 +421,7 @@ def test_vendor_down_sends_the_event_to_the_on_failure_destination(spec, moto, b
     record = json.loads(message["Body"])
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestPayload"] == event, "the event can be replayed as it was"
-    assert EXTERNAL_ID not in logs
+    assert "CostLink-Identity" not in logs and "Signature=" not in logs
 
 
 def test_never_downloads_a_data_file(spec, moto, vendor, build):
@@ -469,7 +470,7 @@ def test_each_delivery_emits_the_declared_metrics(spec, moto, vendor, build, s3)
 
 
 def test_a_delivery_the_vendor_did_not_take_counts_its_work_only(spec, moto, build):
-    refusing = Vendor(EXTERNAL_ID, default=Answer(400, '{"error":"no"}'))
+    refusing = Vendor(None, default=Answer(400, '{"error":"no"}'))
     try:
         d = build.cur2(files=1)
         [invocation], documents, _ = metrics_of(spec, moto, refusing, [s3_notification(BUCKET, d.manifest_key)])

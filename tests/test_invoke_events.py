@@ -91,7 +91,7 @@ def test_connection_events(sam_built, moto, vendor, tmp_path, name, kind):
 
 @pytest.mark.parametrize("name", ["delivery-cur2.json", "delivery-cur1.json", "delivery-carbon.json",
                                   "delivery-eventbridge.json", "delivery-focus.json"])
-def test_delivery_events(sam_built, moto, vendor, tmp_path, name):
+def test_delivery_events(sam_built, moto, tmp_path, name):
     s3 = moto.client("s3")
     if BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
         s3.create_bucket(Bucket=BUCKET)
@@ -100,12 +100,17 @@ def test_delivery_events(sam_built, moto, vendor, tmp_path, name):
     builder.cur1()
     builder.carbon()
     builder.focus()
-    env = {**json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"],
-           "COSTLINK_CALLBACK_URL": vendor.url, "AWS_ENDPOINT_URL": moto.endpoint}
-    result = invoke("DeliveryDetectorFunction", EVENTS / name, tmp_path, env)
+    vendor = Vendor(None)  # delivery events carry the proof of origin only
+    try:
+        env = {**json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"],
+               "COSTLINK_CALLBACK_URL": vendor.url, "AWS_ENDPOINT_URL": moto.endpoint}
+        result = invoke("DeliveryDetectorFunction", EVENTS / name, tmp_path, env)
+    finally:
+        vendor.stop()
     [delivery] = result["deliveries"]
     assert (delivery["type"], delivery["vendor"]) == ("delivery.completed", "DELIVERED")
     assert [r.json()["type"] for r in vendor.received] == ["delivery.completed"]
+    assert vendor.received[0].proof_valid, vendor.received[0].proof_problem
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +162,4 @@ def test_the_environment_is_resolved_with_defaults_and_overrides():
     assert detector.environment["COSTLINK_REPORT_PREFIXES"] == "billing"  # Fn::If on the scenario's Conditions
     assert detector.environment["COSTLINK_BUCKET"] == "acme-costlink-cur"
     assert detector.environment["COSTLINK_CALLBACK_URL"] == "https://vendor.example.com/"
+    assert "COSTLINK_EXTERNAL_ID" not in detector.environment and EXTERNAL_ID not in detector.environment.values()

@@ -4,7 +4,7 @@ import itertools
 import pytest
 
 from conftest import ROOT, VALID
-from costlink_tools.cfn_model import Stack
+from costlink_tools.cfn_model import STACK_UUID, Stack
 
 ACCOUNT_TYPES = ["Root", "Linked"]
 SCENARIOS = ["NewBucketNewExport", "ExistingBucketNewExport", "ExistingBucketExistingExport", "LinkedAccount"]
@@ -264,7 +264,7 @@ def test_callback_function_has_least_privilege(stack):
     res = stack().rendered_resources()
     statements = res["ConnectionCallbackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     own = [(["logs:CreateLogStream", "logs:PutLogEvents"], "<ConnectionCallbackLogs.Arn>"),
-           ("cloudformation:DescribeStacks", "arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/1")]
+           ("cloudformation:DescribeStacks", f"arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/{STACK_UUID}")]
     assert [(st["Action"], st["Resource"]) for st in statements] == own
     organisation = stack(OrganizationTargets="r-ab12").rendered_resources()["ConnectionCallbackRole"]["Properties"][
         "Policies"][0]["PolicyDocument"]["Statement"]
@@ -344,7 +344,8 @@ def test_detector_retries_then_parks_failures_in_an_encrypted_queue(stack):
     assert fn["Environment"]["Variables"] == {
         "COSTLINK_BUCKET": "acme-costlink-cur", "COSTLINK_REPORT_PREFIXES": "reports/cur2",
         "COSTLINK_CALLBACK_URL": "https://vendor.example.com/costlink/callback",
-        "COSTLINK_EXTERNAL_ID": "ext-Secret_9f8e7d6c5b4a", "COSTLINK_MAX_CONCURRENCY": "16"}
+        "COSTLINK_STACK_ID": f"arn:aws:cloudformation:us-east-1:111122223333:stack/costlink/{STACK_UUID}",
+        "COSTLINK_MAX_CONCURRENCY": "16"}
     prefixes = {(carbon, focus): stack(EnableCarbonFootprint=carbon, EnableFocusExport=focus).rendered_resources()[
         "DeliveryDetectorFunction"]["Properties"]["Environment"]["Variables"]["COSTLINK_REPORT_PREFIXES"]
         for carbon in ("true", "false") for focus in ("true", "false")}

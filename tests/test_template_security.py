@@ -36,16 +36,31 @@ def test_external_id_never_leaves_the_trust_policy(template, stack):
     s = stack(EnableCarbonFootprint="true", EnableAutomation="true")
     assert "ext-Secret_9f8e7d6c5b4a" not in repr(s.outputs())
     holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
-    # The trust policy, and the two functions that sign with it (the callback's properties reach only its event;
-    # the detector's environment is encrypted at rest and never logged).
-    assert holders == ["VendorRole", "DeliveryDetectorFunction", "ConnectionCallback"]
+    # The trust policy, and the callback that binds its connection event to the tenant with it (its properties reach
+    # only its event). The detector holds no ExternalId: its events are proven by its own role.
+    assert holders == ["VendorRole", "ConnectionCallback"]
+
+
+def test_the_functions_that_send_events_run_as_roles_named_after_the_stack(stack):
+    """The vendor tells a stack's own callback and detector from any other identity by their role names (docs/security.md,
+    "Which roles may send"): costlink-callback-<stack uuid> and costlink-detector-<stack uuid>."""
+    s = stack(EnableCarbonFootprint="true")
+    resources = s.rendered_resources()
+    uuid = s.pseudo("AWS::StackId").rsplit("/", 1)[1]
+    assert resources["ConnectionCallbackRole"]["Properties"]["RoleName"] == f"costlink-callback-{uuid}"
+    assert resources["DeliveryDetectorRole"]["Properties"]["RoleName"] == f"costlink-detector-{uuid}"
+    for role in ("ConnectionCallbackRole", "DeliveryDetectorRole"):
+        assert len(resources[role]["Properties"]["RoleName"]) <= 64  # IAM's limit on role names
+    env = resources["DeliveryDetectorFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["COSTLINK_STACK_ID"] == s.pseudo("AWS::StackId")
+    assert "COSTLINK_EXTERNAL_ID" not in env
 
 
 
 def test_external_id_reaches_member_accounts_only_through_the_stackset(stack):
     s = stack(OrganizationTargets="r-ab12")
     holders = [name for name, res in s.rendered_resources().items() if "ext-Secret_9f8e7d6c5b4a" in repr(res)]
-    assert holders == ["VendorRole", "MemberRoleStackSet", "DeliveryDetectorFunction", "ConnectionCallback"]
+    assert holders == ["VendorRole", "MemberRoleStackSet", "ConnectionCallback"]
     params = s.rendered_resources()["MemberRoleStackSet"]["Properties"]["Parameters"]
     # A parameter of the member template, which declares it NoEcho: never part of the template body or an output.
     assert [p["ParameterKey"] for p in params if p["ParameterValue"] == "ext-Secret_9f8e7d6c5b4a"] == ["ExternalId"]

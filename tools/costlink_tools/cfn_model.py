@@ -14,6 +14,8 @@ from typing import Any
 from cfnlint.decode import decode, decode_str
 
 ROOT = Path(__file__).resolve().parents[2]
+# The unique id ending the modelled stack's ARN (AWS::StackId), as CloudFormation gives every stack one.
+STACK_UUID = "5d5a5d3c-0000-4000-8000-00000000c057"
 NO_VALUE = object()
 
 
@@ -112,7 +114,7 @@ class Stack:
             "AWS::AccountId": self.account_id,
             "AWS::Partition": self.partition,
             "AWS::StackName": "costlink",
-            "AWS::StackId": f"arn:{self.partition}:cloudformation:{self.region}:{self.account_id}:stack/costlink/1",
+            "AWS::StackId": f"arn:{self.partition}:cloudformation:{self.region}:{self.account_id}:stack/costlink/{STACK_UUID}",
             "AWS::URLSuffix": "amazonaws.com",
         }[name]
 
@@ -149,7 +151,12 @@ class Stack:
             if not isinstance(source, str) or source.startswith("<"):
                 raise TemplateError(f"Fn::Split of {source!r} is not modelled")
             return source.split(arg[0])
-        if fn in ("Fn::Select", "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr"):
+        if fn == "Fn::Select":
+            index, items = int(self.value(arg[0])), self.value(arg[1])
+            if not isinstance(items, list) or not 0 <= index < len(items):
+                raise TemplateError(f"Fn::Select index {index} of {items!r} is out of range")
+            return items[index]
+        if fn in ("Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr"):
             raise TemplateError(f"{fn} is not modelled")
         out = {fn: self.value(arg)}
         return {k: v for k, v in out.items() if v is not NO_VALUE}

@@ -13,7 +13,12 @@ Each account has `admin` (what deploys: CloudFormation acting for the person who
 the account's functions run as). Both may do anything: moto authorises DynamoDB, SNS and CloudFormation calls against
 the resource "*", so an execution role scoped to table and topic ARNs would be refused everything
 (docs/emulator-notes.md).
-What IAM authorisation decides here is what a role session may do: the verifier's session in the customer's role.
+The functions that send events to the vendor (the connection callback and the delivery detector) run instead, as on
+Lambda, with a session of their own execution role (`role_session`): the vendor accepts their events only when STS
+says that role signed them. Where moto checks one of their actions against "*", the role gets the inline policy
+`costlink-local-emulator-allowance` for exactly those actions, in the emulator only (`allow_in_emulator`).
+What IAM authorisation decides here is what a role session may do: the verifier's session in the customer's role, the
+callback's and the detector's sessions in their own roles.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ VENDOR = "999988887777"
 AWS_ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ALL_ACTIONS = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+EMULATOR_ALLOWANCE = "costlink-local-emulator-allowance"
 EMULATED_SERVICES = {"bcm-data-exports": "BCM_DATA_EXPORTS", "cur": "COST_AND_USAGE_REPORT_SERVICE"}
 
 
@@ -147,10 +153,35 @@ class LocalAws:
         return self._raw_client(service, credentials["AccessKeyId"], credentials["SecretAccessKey"],
                                 credentials["SessionToken"], endpoint=self.service_endpoint(service))
 
-    def function_environment(self, account: str) -> dict:
-        """What the local Lambda service gives every function of `account`: its credentials and the local endpoints."""
-        who = self.identity(account, "lambda")
-        env = {"AWS_ACCESS_KEY_ID": who.key, "AWS_SECRET_ACCESS_KEY": who.secret, "AWS_SESSION_TOKEN": None,
+    def role_session(self, account: str, role_arn: str, session_name: str) -> dict:
+        """Credentials of a session of `role_arn`, as Lambda gives a function of its execution role (the session is
+        named after the function). The role trusts lambda.amazonaws.com, a service principal moto cannot judge (its
+        trust check fails with HTTP 500), so the AssumeRole is made while authorisation is suspended; what the session
+        may do afterwards is judged by the role's own policies. Twelve hours, as long as a local run may keep an
+        execution environment (Lambda's own credentials are not bound by the role's MaxSessionDuration)."""
+        with self.authorisation_suspended():
+            return self.client("sts", account).assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64],
+                                                           DurationSeconds=43200)["Credentials"]
+
+    def allow_in_emulator(self, account: str, role_name: str, actions: list[str]) -> None:
+        """The inline policy `costlink-local-emulator-allowance`: `actions` on "*", for actions moto authorises against
+        the resource "*" whatever the request names, so that the role's scoped statement (a stack's ARN) can pass.
+        Emulator only: template.yaml never grants them on "*" (docs/emulator-notes.md)."""
+        document = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "MotoAuthorisesTheseAgainstStar", "Effect": "Allow", "Action": sorted(actions), "Resource": "*"}]})
+        self.client("iam", account).put_role_policy(RoleName=role_name, PolicyName=EMULATOR_ALLOWANCE,
+                                                    PolicyDocument=document)
+
+    def function_environment(self, account: str, credentials: dict | None = None) -> dict:
+        """What the local Lambda service gives every function of `account`: its credentials (a role session's, given
+        `credentials`; else the account's `lambda` identity) and the local endpoints. AWS_ENDPOINT_URL is moto, STS
+        included: a function signs its proof of origin for it (CallerIdentityProof.stsEndpoint)."""
+        if credentials:
+            keys = (credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
+        else:
+            who = self.identity(account, "lambda")
+            keys = (who.key, who.secret, None)
+        env = {"AWS_ACCESS_KEY_ID": keys[0], "AWS_SECRET_ACCESS_KEY": keys[1], "AWS_SESSION_TOKEN": keys[2],
                "AWS_ENDPOINT_URL": self.endpoint}
         for service, variable in EMULATED_SERVICES.items():
             env[f"AWS_ENDPOINT_URL_{variable}"] = self.service_endpoint(service)

@@ -97,8 +97,6 @@ class DeployedStack(Stack):
             if fn == "Fn::GetAtt":
                 target = arg if isinstance(arg, list) else arg.split(".", 1)
                 return self.attribute(self.value(target[0]), self.value(target[1]))
-            if fn == "Fn::Select":
-                return self.value(arg[1])[int(self.value(arg[0]))]
         return super().value(expr)
 
     def number_errors(self) -> list[str]:

@@ -16,9 +16,18 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import identity_proof
 from ..function_url import FunctionUrl
 from ..lambda_runner import EnvironmentPool, FunctionSpec, Invocation, LambdaRunner
 from .aws import REGION, LocalAws
+
+# The functions that run, as on Lambda, with a session of their own execution role (the vendor accepts their events
+# only when STS says that role signed them: docs/security.md), by role-name prefix (StackFunctionRoles), with the
+# actions moto authorises against "*" that their role grants on a narrower resource (aws.allow_in_emulator).
+OWN_ROLE_SENDERS = {
+    identity_proof.CALLBACK_ROLE_PREFIX: ["cloudformation:DescribeStacks"],  # granted on the stack's own ARN
+    identity_proof.DETECTOR_ROLE_PREFIX: [],  # S3 is authorised against the bucket and key: the scoped policy passes
+}
 
 # One machine runs a few JVMs at once: a function's environments are bounded by its reserved concurrency and this.
 LOCAL_MAX_ENVIRONMENTS = int(os.environ.get("COSTLINK_LOCAL_MAX_ENVIRONMENTS", "4"))
@@ -86,10 +95,19 @@ class LambdaService:
         if not (code_dir / "lib").is_dir():
             raise LambdaError(f"{logical_id}: no code at {code_dir} (run `sam build`)")
         self._check_execution_role(account, role_arn)
-        env = {**spec.environment, **self.aws.function_environment(account), "AWS_LAMBDA_FUNCTION_NAME": name}
+        role_name = role_arn.rsplit("/", 1)[-1]
+        allowance = next((actions for prefix, actions in OWN_ROLE_SENDERS.items() if role_name.startswith(prefix)),
+                         None)
+        own_role = allowance is not None
+        if allowance:
+            self.aws.allow_in_emulator(account, role_name, allowance)
         bound = max(1, min(reserved_concurrency or LOCAL_MAX_ENVIRONMENTS, LOCAL_MAX_ENVIRONMENTS))
 
         def make_runner():
+            # Every execution environment gets its credentials when it starts, as on Lambda.
+            credentials = self.aws.role_session(account, role_arn, name) if own_role else None
+            env = {**spec.environment, **self.aws.function_environment(account, credentials),
+                   "AWS_LAMBDA_FUNCTION_NAME": name}
             return LambdaRunner(spec, env=env, code_dir=code_dir, jvm_options=self.jvm_options)
 
         function = Function(name, account, logical_id, spec, code_dir, role_arn, reserved_concurrency,

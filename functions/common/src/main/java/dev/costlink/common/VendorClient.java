@@ -8,12 +8,15 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Sends one signed event to the vendor's CallbackUrl (docs/callback-contract.md): 2xx delivers; a 4xx other than 408/429
  * is final; 5xx, 408, 429 and connection failures are retried with exponential backoff and full jitter until the
- * deadline. Every attempt carries the same Idempotency-Key and a fresh timestamp and signature, and ends at its own
- * deadline whatever the vendor does (a {@link ConnectionAlarm} cuts a vendor that trickles its answer).
+ * deadline. Every attempt carries the same Idempotency-Key and headers the {@link EventSigner} makes fresh for it, and
+ * ends at its own deadline whatever the vendor does (a {@link ConnectionAlarm} cuts a vendor that trickles its answer).
+ * An event that cannot be signed is not sent: that is final (retrying cannot bring credentials), reached through the
+ * same decision as every answer.
  */
 public final class VendorClient {
     static final int MAX_MESSAGE_CHARS = 2_000;
@@ -39,13 +42,16 @@ public final class VendorClient {
     }
 
     /** Retries until {@code deadline}; {@code retry=false} makes exactly one attempt (best-effort notices). */
-    public VendorOutcome post(URI url, String externalId, String idempotencyKey, byte[] body, Deadline deadline,
+    public VendorOutcome post(URI url, EventSigner signer, String idempotencyKey, byte[] body, Deadline deadline,
                               boolean retry) {
         int attempts = 0;
         VendorOutcome last = new VendorOutcome(VendorOutcome.Kind.UNREACHABLE, 0, "no time left to try", 0);
         while (deadline.remainingMillis() >= MIN_ATTEMPT_MILLIS) {
             attempts++;
-            Attempt a = attempt(url, externalId, idempotencyKey, body, deadline.remainingMillis());
+            Attempt a = attempt(url, signer, idempotencyKey, body, deadline.remainingMillis());
+            if (a.notSigned) {
+                return new VendorOutcome(VendorOutcome.Kind.NOT_SIGNED, 0, a.message, attempts - 1); // none was sent
+            }
             if (a.status >= 200 && a.status < 300) {
                 return new VendorOutcome(VendorOutcome.Kind.DELIVERED, a.status, a.message, attempts);
             }
@@ -69,10 +75,21 @@ public final class VendorClient {
         return status == 408 || status == 429 || status >= 500;
     }
 
-    private record Attempt(int status, String message, long retryAfterMillis) {}
+    private record Attempt(int status, String message, long retryAfterMillis, boolean notSigned) {
+        Attempt(int status, String message, long retryAfterMillis) {
+            this(status, message, retryAfterMillis, false);
+        }
+    }
 
-    private Attempt attempt(URI url, String externalId, String idempotencyKey, byte[] body, long budgetMillis) {
-        long timestamp = clock.instant().getEpochSecond();
+    private Attempt attempt(URI url, EventSigner signer, String idempotencyKey, byte[] body, long budgetMillis) {
+        Map<String, String> signed;
+        try {
+            signed = signer.headers(body, clock.instant());
+        } catch (RuntimeException e) {
+            // A signer's own failure names its cause; anything else says its class only (a message may quote input).
+            return new Attempt(0, e instanceof EventSigner.NotSigned ? e.getMessage()
+                    : "the event could not be signed (" + e.getClass().getSimpleName() + ")", 0, true);
+        }
         long attemptMillis = Math.min(MAX_ATTEMPT_MILLIS, budgetMillis);
         Deadline attemptDeadline = Deadline.in(attemptMillis);
         HttpURLConnection conn = null;
@@ -88,8 +105,7 @@ public final class VendorClient {
             conn.setFixedLengthStreamingMode(body.length);
             conn.setRequestProperty("Content-Type", "application/json");
             conn.setRequestProperty("User-Agent", userAgent);
-            conn.setRequestProperty(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
-            conn.setRequestProperty(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(externalId, timestamp, body));
+            signed.forEach(conn::setRequestProperty);
             conn.setRequestProperty(CallbackSignature.IDEMPOTENCY_HEADER, idempotencyKey);
             alarm = ConnectionAlarm.arm(conn, attemptMillis);
             try (OutputStream out = conn.getOutputStream()) {

@@ -8,7 +8,9 @@ public record VendorOutcome(Kind kind, int status, String message, int attempts)
         /** The vendor answered a final 4xx: retrying cannot help. */
         REJECTED,
         /** No 2xx before the deadline: 5xx, 408, 429, refused or timed-out connections. */
-        UNREACHABLE
+        UNREACHABLE,
+        /** Not sent: the event could not be signed (no credentials). Final: retrying cannot help. */
+        NOT_SIGNED
     }
 
     public boolean delivered() {
@@ -23,6 +25,7 @@ public record VendorOutcome(Kind kind, int status, String message, int attempts)
             case REJECTED -> "vendor rejected the event (" + said + ")";
             case UNREACHABLE -> "vendor unreachable after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
                     + " (" + said + ")";
+            case NOT_SIGNED -> "event not sent: " + message;
         };
     }
 }

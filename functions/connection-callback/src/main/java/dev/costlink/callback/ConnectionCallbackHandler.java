@@ -3,6 +3,7 @@ package dev.costlink.callback;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.costlink.common.Deadline;
+import dev.costlink.common.IdentityProofSigner;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.VendorClient;
 import java.io.IOException;
@@ -44,7 +45,8 @@ public final class ConnectionCallbackHandler implements RequestStreamHandler {
     private final ResponseSender sender;
 
     public ConnectionCallbackHandler() {
-        this(new ConnectionReporter(new VendorClient("CostLink-ConnectionCallback/1"), Clock.systemUTC(), LOG),
+        this(new ConnectionReporter(new VendorClient("CostLink-ConnectionCallback/1"),
+                        IdentityProofSigner::forLambda, Clock.systemUTC(), LOG),
                 new CloudFormationStackStatus(), new AwsOrganizationDirectory(), new ResponseSender());
     }
 

@@ -2,10 +2,14 @@ package dev.costlink.callback;
 
 import dev.costlink.common.CallbackUrl;
 import dev.costlink.common.Deadline;
+import dev.costlink.common.EventSigner;
+import dev.costlink.common.IdentityProofSigner;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.VendorClient;
 import dev.costlink.common.VendorOutcome;
+import java.net.URI;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * Tells the vendor about one request: Create and Update report the connection with retries until the deadline, Delete
@@ -16,11 +20,14 @@ public final class ConnectionReporter {
     static final long MAX_ORGANIZATION_WAIT_MILLIS = 3_000;
 
     private final VendorClient vendor;
+    private final Function<URI, EventSigner> proofOfOrigin;
     private final Clock clock;
     private final JsonLog log;
 
-    public ConnectionReporter(VendorClient vendor, Clock clock, JsonLog log) {
+    /** {@code proofOfOrigin} makes the proof signer for a callback URL ({@link IdentityProofSigner#forLambda}). */
+    public ConnectionReporter(VendorClient vendor, Function<URI, EventSigner> proofOfOrigin, Clock clock, JsonLog log) {
         this.vendor = vendor;
+        this.proofOfOrigin = proofOfOrigin;
         this.clock = clock;
         this.log = log;
     }
@@ -72,6 +79,8 @@ public final class ConnectionReporter {
                                Deadline deadline, boolean retry) {
         ConnectionProperties props = request.properties();
         byte[] body = ConnectionEvent.body(eventType, clock.instant(), request, identity);
-        return vendor.post(props.callbackUrl(), props.externalId(), request.eventId(), body, deadline, retry);
+        // The HMAC binds the event to the tenant's ExternalId; the proof says AWS's word on who sent it.
+        EventSigner signer = EventSigner.hmac(props.externalId()).and(proofOfOrigin.apply(props.callbackUrl()));
+        return vendor.post(props.callbackUrl(), signer, request.eventId(), body, deadline, retry);
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.costlink.common.CallbackSignature;
+import dev.costlink.common.CallerIdentityProof;
+import dev.costlink.common.IdentityProofSigner;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.VendorClient;
@@ -25,9 +28,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The paths the end-to-end suite cannot provoke through a well-behaved vendor: the deadline guard, the Throwable net and
@@ -41,6 +47,11 @@ class ConnectionCallbackHandlerTest {
     private HttpServer server;
     private final List<Map<String, Object>> answers = new CopyOnWriteArrayList<>();
     private final List<Map<String, Object>> accepted = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> acceptedHeaders = new CopyOnWriteArrayList<>();
+    private static final AwsSessionCredentials SESSION = AwsSessionCredentials.create("ASIAEXAMPLE", "secret-key",
+            "session-token");
+    /** How the handler under test signs its proof of origin: fixed session credentials unless a test takes them. */
+    private volatile Supplier<AwsSessionCredentials> credentials = () -> SESSION;
     private final List<Integer> remainingAtAnswer = new CopyOnWriteArrayList<>();
     private volatile FakeContext context;
     private volatile CountDownLatch vendorWaitsFor = new CountDownLatch(0);
@@ -68,7 +79,13 @@ class ConnectionCallbackHandlerTest {
             exchange.close();
         });
         server.createContext("/accepting", exchange -> {
-            accepted.add(Json.parseObject(exchange.getRequestBody().readAllBytes()));
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            accepted.add(Json.parseObject(body));
+            acceptedHeaders.add(Map.of(
+                    "body", new String(body, StandardCharsets.UTF_8),
+                    "timestamp", String.valueOf(exchange.getRequestHeaders().getFirst("CostLink-Timestamp")),
+                    "signature", String.valueOf(exchange.getRequestHeaders().getFirst("CostLink-Signature")),
+                    "proof", String.valueOf(exchange.getRequestHeaders().getFirst(CallerIdentityProof.HEADER))));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -105,7 +122,8 @@ class ConnectionCallbackHandlerTest {
     private Map<String, Object> run(byte[] event, StackStatus status, OrganizationDirectory organizations, Clock clock,
                                     long millis) throws Exception {
         ConnectionCallbackHandler handler = new ConnectionCallbackHandler(new ConnectionReporter(
-                new VendorClient("test"), clock, new JsonLog("test")), status, organizations, new ResponseSender());
+                new VendorClient("test"), url -> IdentityProofSigner.forEnvironment(url, Map.of("AWS_REGION", "eu-west-1"),
+                        credentials), clock, new JsonLog("test")), status, organizations, new ResponseSender());
         context = new FakeContext(millis);
         handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
         assertEquals(1, answers.size());
@@ -337,6 +355,37 @@ class ConnectionCallbackHandlerTest {
         answers.clear();
         run(event("Create", "FailStack"), NOT_ROLLING_BACK, counting, Clock.systemUTC(), 10_000);
         assertEquals(0, asked.get());
+    }
+
+    // ------------------------------------------------------------------------------------------ signing
+    @Test
+    void aConnectionEventCarriesTheHmacAndTheProofOfOriginForItsBody() throws Exception {
+        Map<String, Object> answer = run(organisationEvent("Create"), NOT_ROLLING_BACK, NO_ORGANIZATION,
+                Clock.systemUTC(), 10_000);
+        assertEquals("DELIVERED", callbackStatus(answer));
+        Map<String, String> sent = acceptedHeaders.get(0);
+        byte[] body = sent.get("body").getBytes(StandardCharsets.UTF_8);
+        assertTrue(CallbackSignature.verify("ext-123", Long.parseLong(sent.get("timestamp")), body,
+                sent.get("signature")));
+        Map<String, String> proof = CallerIdentityProof.decode(sent.get("proof"));
+        assertEquals(CallbackSignature.sha256Hex(body), proof.get(CallerIdentityProof.BODY_SHA256_HEADER));
+        assertEquals("127.0.0.1:" + server.getAddress().getPort(), proof.get(CallerIdentityProof.AUDIENCE_HEADER));
+        assertEquals("sts.eu-west-1.amazonaws.com", proof.get("host"));
+        assertTrue(proof.get("authorization").startsWith("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/"));
+    }
+
+    @Test
+    void withoutCredentialsTheEventIsNotSentAndTheAnswerSaysWhyWithoutSecrets() throws Exception {
+        credentials = () -> {
+            throw SdkClientException.create("no credentials");
+        };
+        Map<String, Object> answer = run(organisationEvent("Create"), NOT_ROLLING_BACK, NO_ORGANIZATION,
+                Clock.systemUTC(), 10_000);
+        assertTrue(accepted.isEmpty(), "an unsigned event reached the vendor");
+        assertEquals("FAILED", answer.get("Status"));
+        String reason = (String) answer.get("Reason");
+        assertTrue(reason.contains("event not sent: no AWS credentials to sign the proof of origin"), reason);
+        assertFalse(reason.contains("ext-123"), reason);
     }
 
     // ------------------------------------------------------------------------------------------ invalid properties

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.costlink.common.CallbackUrl;
 import dev.costlink.common.Deadline;
+import dev.costlink.common.EventSigner;
+import dev.costlink.common.IdentityProofSigner;
 import dev.costlink.common.Json;
 import dev.costlink.common.JsonLog;
 import dev.costlink.common.Metrics;
@@ -33,6 +35,8 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
     private final Map<String, String> env;
     private final Clock clock;
     private volatile DetectorConfig config;
+    /** Delivery events carry the proof of origin only: the detector holds no ExternalId to sign an HMAC with. */
+    private volatile EventSigner proofOfOrigin;
     private final VendorClient vendor = new VendorClient("CostLink-DeliveryDetector/1");
 
     public DeliveryDetectorHandler() {
@@ -88,9 +92,9 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
             }
             String type = DeliveryEvent.type(report);
             String id = DeliveryEvent.idempotencyKey(report);
-            byte[] body = DeliveryEvent.body(report, id, clock.instant(), cfg.externalId(), arn[4], arn[1], arn[3]);
+            byte[] body = DeliveryEvent.body(report, id, clock.instant(), cfg.stackId(), arn[4], arn[1], arn[3]);
             Deadline deadline = Deadline.in(Math.max(0, context.getRemainingTimeInMillis() - VENDOR_RESERVE_MILLIS));
-            VendorOutcome outcome = vendor.post(cfg.callbackUrl(), cfg.externalId(), id, body, deadline, true);
+            VendorOutcome outcome = vendor.post(cfg.callbackUrl(), proofOfOrigin, id, body, deadline, true);
             LOG.info("delivery checked", "type", type, "eventId", id, "kind", report.ref().kind().name(),
                     "manifestKey", ref.get().manifestKey(), "files", report.fileCount(), "rows", report.totalRows(),
                     "bytes", report.totalBytes(), "problems", report.problems().size(), "bytesRead", store.bytesRead(),
@@ -151,6 +155,7 @@ public final class DeliveryDetectorHandler implements RequestStreamHandler {
                 LOG.error("configuration error", "error", e.getMessage());
                 throw e;
             }
+            proofOfOrigin = IdentityProofSigner.forLambda(c.callbackUrl());
             config = c;
         }
         return c;

@@ -38,7 +38,11 @@ public final class DeliveryEvent {
         };
     }
 
-    public static byte[] body(DeliveryReport r, String id, Instant occurredAt, String externalId, String accountId,
+    /**
+     * The event names its connection stack ({@code stackId}) and carries no ExternalId hash: the detector holds no
+     * ExternalId; the vendor finds the tenant through the registered connection of that stack.
+     */
+    public static byte[] body(DeliveryReport r, String id, Instant occurredAt, String stackId, String accountId,
                               String partition, String region) {
         String type = type(r);
         DeliveryRef ref = r.ref();
@@ -81,7 +85,7 @@ public final class DeliveryEvent {
         event.put("type", type);
         event.put("id", id);
         event.put("occurredAt", occurredAt.truncatedTo(ChronoUnit.MILLIS).toString());
-        event.put("externalIdSha256", CallbackSignature.sha256Hex(externalId));
+        event.put("stackId", stackId);
         event.put("accountId", accountId);
         event.put("partition", partition);
         event.put("region", region);

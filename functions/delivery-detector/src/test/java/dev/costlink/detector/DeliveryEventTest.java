@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryEventTest {
     static final DeliveryRef REF = DeliveryValidatorTest.CUR1;
+    static final String STACK = "arn:aws:cloudformation:us-east-1:111122223333:stack/CostLink/"
+            + "5d5a5d3c-1111-2222-3333-444455556666";
 
     static Map<String, Object> delivery(DeliveryReport report) {
-        byte[] body = DeliveryEvent.body(report, DeliveryEvent.idempotencyKey(report), Instant.EPOCH, "ext", "111122223333",
+        byte[] body = DeliveryEvent.body(report, DeliveryEvent.idempotencyKey(report), Instant.EPOCH, STACK, "111122223333",
                 "aws", "us-east-1");
         @SuppressWarnings("unchecked")
         Map<String, Object> d = (Map<String, Object>) Json.parseObject(body).get("delivery");
@@ -22,6 +24,32 @@ class DeliveryEventTest {
 
     static Manifest manifest(String runId) {
         return new Manifest(List.of("k"), List.of(), runId, null, null, new DeliveryFormat.Declared(null, false));
+    }
+
+    @Test
+    void anEventNamesItsStackAndCarriesNoExternalIdHash() {
+        DeliveryReport report = new DeliveryReport(REF, "e", manifest("a1"), DeliveryFormat.PARQUET, 1, 9L, 5, List.of(),
+                List.of());
+        Map<String, Object> event = Json.parseObject(DeliveryEvent.body(report, DeliveryEvent.idempotencyKey(report),
+                Instant.EPOCH, STACK, "111122223333", "aws", "us-east-1"));
+        assertEquals(STACK, event.get("stackId"));
+        assertFalse(event.containsKey("externalIdSha256"));
+        assertEquals("111122223333", event.get("accountId"));
+    }
+
+    @Test
+    void theConfigurationNeedsTheStackAndNoExternalId() {
+        Map<String, String> env = Map.of("COSTLINK_BUCKET", "b", "COSTLINK_CALLBACK_URL", "https://vendor.example.com/cb",
+                "COSTLINK_STACK_ID", STACK);
+        assertEquals(STACK, DetectorConfig.from(env).stackId());
+        IllegalStateException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> DetectorConfig.from(Map.of("COSTLINK_BUCKET", "b", "COSTLINK_CALLBACK_URL",
+                        "https://vendor.example.com/cb", "COSTLINK_EXTERNAL_ID", "ext")));
+        assertEquals("delivery detector is not configured: COSTLINK_STACK_ID must be set", missing.getMessage());
+        IllegalStateException notAStack = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> DetectorConfig.from(Map.of("COSTLINK_BUCKET", "b", "COSTLINK_CALLBACK_URL",
+                        "https://vendor.example.com/cb", "COSTLINK_STACK_ID", "not-a-stack-secret")));
+        assertFalse(notAStack.getMessage().contains("not-a-stack-secret"), notAStack.getMessage());
     }
 
     @Test
