@@ -71,9 +71,12 @@ class Stack:
         self.account = account
         self.stack_id = stack_id or f"arn:aws:cloudformation:us-east-1:{account}:stack/CostLink/{uuid.uuid4()}"
         self.callback = self._assumed(identity_proof.callback_role(self.stack_id), "CostLink-ConnectionCallback")
-        self.detector = self._assumed(identity_proof.detector_role(self.stack_id), "CostLink-DeliveryDetector")
+        # The detector reads the billing bucket as its role, which IAM authorisation judges (as template.yaml grants).
+        self.detector = self._assumed(identity_proof.detector_role(self.stack_id), "CostLink-DeliveryDetector",
+                                      {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+                                       "Resource": ["arn:aws:s3:::*"]})
 
-    def _assumed(self, role: str, session: str) -> Keys:
+    def _assumed(self, role: str, session: str, allow: dict | None = None) -> Keys:
         iam = self.moto.client("iam")
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": self.moto.user_arn},
                                                          "Action": "sts:AssumeRole"}]}
@@ -84,6 +87,11 @@ class Stack:
                 "x-moto-account-id", self.account))
             self.moto.unauthenticated(1)
         arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        if allow is not None:
+            if self.account != ACCOUNT:
+                self.moto.unauthenticated(1)
+            iam.put_role_policy(RoleName=role, PolicyName="function",
+                                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [allow]}))
         c = self.moto.client("sts").assume_role(RoleArn=arn, RoleSessionName=session)["Credentials"]
         return Keys(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
 
