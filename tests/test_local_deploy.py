@@ -208,8 +208,8 @@ def test_the_function_url_serves_concurrent_requests_from_several_environments(c
     cold_before = function.pool.cold_starts
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = list(pool.map(post, range(6)))
-    # Unsigned: every one reached the function and was refused by it.
-    assert statuses == [401] * 6, function.pool.logs()[-4000:]
+    # No Idempotency-Key (checked before the proof of origin): every one reached the function and was refused by it.
+    assert statuses == [400] * 6, function.pool.logs()[-4000:]
     assert 1 < function.pool.busy_peak <= function.pool.size
     assert function.pool.environments() <= function.pool.size
     assert function.pool.cold_starts - cold_before >= 1

@@ -39,6 +39,17 @@ def _tags(props, key="Tags"):
     return [{"Key": t["Key"], "Value": str(t["Value"])} for t in props.get(key, [])]
 
 
+def _index(cfn: dict) -> dict:
+    """A global secondary index as CreateTable takes it (CloudFormation's ProvisionedThroughput values may be text)."""
+    unknown = sorted(set(cfn) - {"IndexName", "KeySchema", "Projection", "ProvisionedThroughput"})
+    if unknown:
+        raise DeployError(f"GlobalSecondaryIndexes.{', '.join(unknown)} is not supported locally")
+    index = {k: v for k, v in cfn.items() if k in ("IndexName", "KeySchema", "Projection")}
+    if "ProvisionedThroughput" in cfn:
+        index["ProvisionedThroughput"] = {k: int(v) for k, v in cfn["ProvisionedThroughput"].items()}
+    return index
+
+
 def _missing(error: ClientError) -> bool:
     code = error.response.get("Error", {}).get("Code", "")
     return code in ("NoSuchEntity", "NoSuchBucket", "ResourceNotFoundException", "NotFound", "404",
@@ -399,7 +410,7 @@ class DynamoTable(Handler):
     type = "AWS::DynamoDB::Table"
     properties = frozenset({"TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "SSESpecification",
                             "PointInTimeRecoverySpecification", "TimeToLiveSpecification", "Tags",
-                            "StreamSpecification", "ProvisionedThroughput"})
+                            "StreamSpecification", "ProvisionedThroughput", "GlobalSecondaryIndexes"})
     required = frozenset({"AttributeDefinitions", "KeySchema"})
 
     def create(self, ctx, logical_id, props):
@@ -417,6 +428,8 @@ class DynamoTable(Handler):
             kw["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         if "Tags" in props:
             kw["Tags"] = _tags(props)
+        if "GlobalSecondaryIndexes" in props:
+            kw["GlobalSecondaryIndexes"] = [_index(index) for index in props["GlobalSecondaryIndexes"]]
         table = ddb.create_table(TableName=name, AttributeDefinitions=props["AttributeDefinitions"],
                                  KeySchema=props["KeySchema"], **kw)["TableDescription"]
         pitr = props.get("PointInTimeRecoverySpecification", {})
