@@ -213,7 +213,8 @@ class MainJob:
                                           stack_name="CostLink-Vendor", region="us-east-1",
                                           endpoint_url=self.cloud.aws.endpoint,
                                           tenants_table=self.vendor.outputs["TenantsTableName"],
-                                          callback_url=self.vendor.outputs["RegistryUrl"], vendor_account_id=None))
+                                          callback_url=self.vendor.outputs["RegistryUrl"], vendor_account_id=None,
+                                          allowed_accounts=None, allowed_organizations=None))
         text = out.getvalue()
         self.external_id = text.split("shown once, give it only to this customer): ")[1].split()[0]
         link = text.strip().splitlines()[-1]
@@ -249,7 +250,18 @@ class MainJob:
                               f"{', '.join(self._org['members'])}")
         return self._org
 
+    def subscribe_ops(self):
+        """The ops team's queue subscribes to the health topic before any connection exists (it sees every event)."""
+        sns, sqs = self.vendor_client("sns"), self.vendor_client("sqs")
+        self.alerts_queue = sqs.create_queue(QueueName="ops-team-alerts")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=self.alerts_queue,
+                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=self.vendor.outputs["HealthTopicArn"], Protocol="sqs", Endpoint=arn)
+        self.story.detail("the ops team's queue subscribes to the health topic")
+        self.early_alerts: list[str] = []
+
     def customer_stack(self):
+        self.subscribe_ops()
         params = self.customer_parameters()
         self.connection = self.cloud.cloudformation.deploy(ROOT / "template.yaml", "CostLink", params, self.customer,
                                                            progress=self.progress)
@@ -262,7 +274,16 @@ class MainJob:
                           f"CallbackStatus {record.outputs['CallbackStatus']}")
         check(record.outputs["CallbackStatus"] == "DELIVERED", "the vendor was not told")
         item = self.connection_item()
-        check(item["status"]["S"] == "ACTIVE", f"the registry holds the connection as {item['status']['S']}")
+        if item["status"]["S"] == "PENDING":
+            # The registry records a new connection PENDING and asks the verifier to prove the role (docs/security.md).
+            self.story.detail(f"registry: connection PENDING ({item['pendingReason']['S']}); verification requested")
+            check(self.cloud.settle(), "the role proof did not settle")
+            item = self.connection_item()
+        check(item["status"]["S"] == "ACTIVE", f"the registry holds the connection as {item['status']['S']}"
+              + (f" ({item['pendingReason']['S']})" if "pendingReason" in item else ""))
+        self.story.detail("verifier: assumed the reported role with the tenant's ExternalId, connection ACTIVE")
+        # The proof's run also verified the connection: its first health event may be published now.
+        self.early_alerts = self.alerts()
         check(item["roleArn"]["S"] == record.outputs["RoleArn"], "the registry holds another role")
         check(item["tenant"]["S"] == hashlib.sha256(self.external_id.encode()).hexdigest(), "wrong tenant")
         self.story.detail(f"registry: connection {item['connection']['S']} ACTIVE, role {item['roleArn']['S']}")
@@ -311,12 +332,6 @@ class MainJob:
         check(all(k["type"]["S"] == "delivery.completed" for k in kinds.values()), "a delivery was not valid")
 
     def verifier_healthy(self):
-        sns, sqs = self.vendor_client("sns"), self.vendor_client("sqs")
-        self.alerts_queue = sqs.create_queue(QueueName="ops-team-alerts")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self.alerts_queue,
-                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=self.vendor.outputs["HealthTopicArn"], Protocol="sqs", Endpoint=arn)
-        self.story.detail("the ops team's queue subscribes to the health topic")
         role = self.connection.outputs["RoleArn"]
         sts = self.cloud.aws.client("sts", self.vendor_account, "lambda")
         try:
@@ -333,7 +348,7 @@ class MainJob:
         self.story.detail(f"health: {item['healthStatus']['S']} {checks}")
         check(item["healthStatus"]["S"] == "HEALTHY", f"the connection is {item['healthStatus']['S']}")
         check(checks.get("assume-role") == "PASS", "the verifier could not assume the role")
-        messages = [json.loads(json.loads(b)["Message"]) for b in self.alerts()]
+        messages = [json.loads(json.loads(b)["Message"]) for b in self.early_alerts + self.alerts()]
         health = [m for m in messages if m.get("type") == "connection.health"]
         check(len(health) == 1 and health[0]["status"] == "HEALTHY",
               f"the topic published {[m.get('status') for m in health]}, not the first HEALTHY")
