@@ -10,7 +10,7 @@ Each pass is one scheduled run (a message of a run already recorded is skipped):
 connection's first status, then the timed runs, an hour apart each, verify and record the steady state.
 
 usage: python bench/verifier_throughput.py [--connections 200] [--sequential 40] [--latency-ms 50]
-                                           [--batch-sizes 10,50] [--no-doc]
+                                           [--batch-sizes 10,25,50] [--no-doc]
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=200, help="connections verified by the concurrent worker")
     ap.add_argument("--sequential", type=int, default=40, help="connections verified by the sequential worker")
     ap.add_argument("--latency-ms", type=int, default=50)
-    ap.add_argument("--batch-sizes", default="10,50", help="SQS batch sizes the concurrent worker is measured at")
+    ap.add_argument("--batch-sizes", default="10,25,50", help="SQS batch sizes the concurrent worker is measured at")
     ap.add_argument("--no-doc", action="store_true", help="print the figures only, leave docs/performance.md")
     args = ap.parse_args()
     sizes = [int(s) for s in args.batch_sizes.split(",")]
