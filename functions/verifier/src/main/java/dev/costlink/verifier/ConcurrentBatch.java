@@ -85,10 +85,18 @@ final class ConcurrentBatch {
             }
         }
         List<String> failed = new ArrayList<>();
+        Error fatal = null;
         for (int i = 0; i < messages.size(); i++) {
-            if (!outcome(running.get(i))) {
-                failed.add(messages.get(i).messageId());
+            try {
+                if (!outcome(running.get(i))) {
+                    failed.add(messages.get(i).messageId());
+                }
+            } catch (Error e) {
+                fatal = fatal == null ? e : fatal; // thrown once every message is done: none outlives the invocation
             }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
         return failed;
     }

@@ -102,15 +102,26 @@ class ConcurrentBatchTest {
     }
 
     @Test
-    void anErrorFailsTheInvocation() {
+    void anErrorFailsTheInvocationOnceEveryOtherMessageIsDone() {
         Error oom = new OutOfMemoryError("simulated");
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        CountDownLatch errorThrown = new CountDownLatch(1);
         Error thrown = assertThrows(Error.class, () -> new ConcurrentBatch(2).failures(messages(3), m -> {
-            if (m.messageId().equals("m1")) {
+            if (m.messageId().equals("m0")) {
+                errorThrown.countDown();
                 throw oom;
             }
+            try {
+                // The others finish only after the error: the invocation must still wait for them.
+                assertTrue(errorThrown.await(60, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            done.add(m.messageId());
             return true;
         }));
         assertSame(oom, thrown);
+        assertEquals(Set.of("m1", "m2"), Set.copyOf(done), "both finished before the error was thrown");
     }
 
     @Test
