@@ -160,6 +160,8 @@ def table(out, sequential, per_connection, concurrency, max_workers, default_bat
                     f"{s * 1000:.0f} ms | **{sequential / s:.2f}** | {cpu_cell(c['cpu_ms_per_connection'])} |")
     worker_cpu = out["concurrent"][default_batch if default_batch in per_connection else
                                    next(iter(per_connection))]["cpu_ms_per_connection"]["worker JVM"] / 1000
+    machine_cpu = sum(out["concurrent"][default_batch if default_batch in per_connection else
+                                        next(iter(per_connection))]["cpu_ms_per_connection"].values())
     latency_bound = min(default_batch, concurrency) / sequential
     cpu_bound = LAMBDA_VCPU / worker_cpu if worker_cpu else float("inf")
     lambda_rate = min(latency_bound, cpu_bound)
@@ -189,6 +191,12 @@ def table(out, sequential, per_connection, concurrency, max_workers, default_bat
         f"second, **10,000 in {duration(10_000 / fleet_lambda)}, 100,000 in {duration(100_000 / fleet_lambda)}**.",
         "Both assume AWS answers at the injected latency without throttling (the SDK retries throttling with backoff; "
         "a message that still fails is redelivered by SQS).",
+        "",
+        f"What bounds the concurrent figure here: all processes together used {machine_cpu:.0f} ms of CPU per connection "
+        f"in the pass with batches of {default_batch}, so this machine's {os.cpu_count()} cores (shared with whatever "
+        f"else runs) cap it near {os.cpu_count() / machine_cpu * 1000:.0f} connections per second whatever the "
+        f"concurrency; the emulators written in Python (moto, BCM Data Exports, CUR) use most of it, the worker the "
+        f"least.",
     ])
 
 
