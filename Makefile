@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # make demo SCENARIO=NewBucketNewExport|ExistingBucketNewExport|ExistingBucketExistingExport|LinkedAccount|Organization
 SCENARIO ?= NewBucketNewExport
 
-.PHONY: demo test build bench clean
+.PHONY: demo test build bench bench-network clean
 demo:
 	@scripts/demo.sh $(SCENARIO)
 
@@ -16,9 +16,21 @@ test:
 build:
 	@. scripts/toolchain.sh && sam build
 
-# make bench [BENCH_ARGS="--rounds 9"]: builds what it runs, measures, writes the tables into docs/performance.md.
+# make bench [BENCH_ARGS="--rounds 9"]: builds what it runs (toxiproxy on first use), measures every benchmark (cold
+# starts, then the network ones below), writes the tables into docs/performance.md.
 bench:
-	@. scripts/toolchain.sh && python bench/run_all.py $(BENCH_ARGS)
+	@. scripts/toolchain.sh && costlink_toxiproxy && python bench/run_all.py $(BENCH_ARGS)
+
+# Throughput and latency under injected network latency and bandwidth (toxiproxy, built on first use): the verifier
+# worker sequential vs concurrent, the delivery detector vs a naive validator, the registry's warm latency. Each
+# writes its table into docs/performance.md. About 10 minutes on 2 cores.
+bench-network:
+	@. scripts/toolchain.sh && costlink_toxiproxy \
+	  && mvn -B -ntp -q -pl tools/lambda-runtime -am package -DskipTests \
+	  && sam build && sam build --config-env vendor \
+	  && python bench/verifier_throughput.py \
+	  && python bench/delivery_reads.py --latency-ms 30 --bandwidth-mb-s 100 --files 300 \
+	  && python bench/registry_latency.py
 
 clean:
 	rm -rf .aws-sam out functions/*/target

@@ -34,8 +34,22 @@ def cold_start(args: list[str]) -> int:
     return bench.main(["--write-docs", *args])
 
 
+def script(*args: str) -> int:
+    """A benchmark script of its own (it writes its docs/performance.md section)."""
+    return subprocess.run([sys.executable, *args], cwd=ROOT).returncode
+
+
+NETWORK = [
+    ("verifier worker, sequential vs concurrent, 50 ms per AWS call", ("bench/verifier_throughput.py",)),
+    ("detector vs naive validator, 30 ms and 100 MB/s",
+     ("bench/delivery_reads.py", "--latency-ms", "30", "--bandwidth-mb-s", "100", "--files", "300")),
+    ("registry warm latency, loopback vs shaped", ("bench/registry_latency.py",)),
+]
+
+
 def steps(argv: list[str]):
-    return [("cold start, every function", lambda: cold_start(argv))]
+    return [("cold start, every function", lambda: cold_start(argv)),
+            *[(name, lambda args=args: script(*args)) for name, args in NETWORK]]
 
 
 def main(argv: list[str]) -> int:

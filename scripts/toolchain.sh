@@ -5,7 +5,9 @@
 #    makes the second run take milliseconds);
 #  - builds the pinned policy checker cfn-guard into .venv/cfn-guard with cargo (once; a stamp of the version makes
 #    later runs skip it; cargo is needed only for that first build).
-# Exports JAVA_HOME, PATH (JDK and .venv/tools first), COSTLINK_ROOT, CHECKOV, CFN_GUARD.
+#  - defines costlink_toxiproxy, which builds the pinned latency/bandwidth proxy toxiproxy into .venv/toxiproxy with go
+#    when first called (only the benchmarks and the wrapper's own test call it, so `make test` elsewhere never pays).
+# Exports JAVA_HOME, PATH (JDK and .venv/tools first), COSTLINK_ROOT, CHECKOV, CFN_GUARD, TOXIPROXY_SERVER.
 
 _costlink_fail() { echo "toolchain: $*" >&2; return 1 2>/dev/null || exit 1; }
 
@@ -39,6 +41,27 @@ _install_cfn_guard() { # crates.io publishes no binary; cargo builds it from the
   rm -rf "$partial"
   cargo install --quiet --locked --version "=$COSTLINK_CFN_GUARD_VERSION" --root "$partial" cfn-guard \
     || { rm -rf "$partial"; _costlink_fail "cargo install cfn-guard $COSTLINK_CFN_GUARD_VERSION failed"; } || return 1
+  echo "$want" > "$partial/.stamp"
+  rm -rf "$root" && mv "$partial" "$root"
+}
+
+COSTLINK_TOXIPROXY_VERSION=v2.12.0
+export TOXIPROXY_SERVER="$COSTLINK_ROOT/.venv/toxiproxy/bin/toxiproxy-server"
+
+# The Go module proxy serves source only; go builds the server from the module's own go.sum (checked against
+# sum.golang.org). Once: a stamp of the version makes later calls return at once.
+costlink_toxiproxy() {
+  local root="$COSTLINK_ROOT/.venv/toxiproxy" want="toxiproxy $COSTLINK_TOXIPROXY_VERSION"
+  if [ -x "$root/bin/toxiproxy-server" ] && [ "$(cat "$root/.stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  command -v go >/dev/null \
+    || _costlink_fail "go not found: $want is built from the Go module proxy with it. Install Go >= 1.22 (https://go.dev/dl, or 'apt-get install golang'), put go on PATH and rerun." \
+    || return 1
+  echo "toolchain: building $want into .venv/toxiproxy (one time, about a minute)..." >&2
+  local partial="$root.partial.$$"
+  rm -rf "$partial" && mkdir -p "$partial/bin"
+  GOBIN="$partial/bin" go install "github.com/Shopify/toxiproxy/v2/cmd/server@$COSTLINK_TOXIPROXY_VERSION" \
+    || { rm -rf "$partial"; _costlink_fail "go install toxiproxy $COSTLINK_TOXIPROXY_VERSION failed"; } || return 1
+  mv "$partial/bin/server" "$partial/bin/toxiproxy-server"
   echo "$want" > "$partial/.stamp"
   rm -rf "$root" && mv "$partial" "$root"
 }

@@ -68,7 +68,8 @@ def test_the_vendor_stack_is_what_the_template_declares(cloud, vendor):
     assert worker.spec.environment["COSTLINK_CUR_ALERT_HOURS"] == "48"
     assert worker.spec.environment["COSTLINK_TOPIC_ARN"] == vendor.outputs["HealthTopicArn"]
     [mapping] = [m for m in cloud.lambdas.mappings.values() if m.function is worker]
-    assert (mapping.batch_size, mapping.report_batch_item_failures) == (10, True)
+    assert (mapping.batch_size, mapping.report_batch_item_failures) == (50, True)
+    assert worker.spec.environment["COSTLINK_WORKER_CONCURRENCY"] == "16"
 
 
 @pytest.mark.parametrize("scenario", ["NewBucketNewExport", "ExistingBucketNewExport", "ExistingBucketExistingExport",

@@ -213,7 +213,8 @@ class Organisation:
             invocation = worker.invoke({"Records": records})
             invocations += 1
             assert not invocation.function_error, invocation.payload[-2000:]
-            assert invocation.json() == {"batchItemFailures": []}, worker.logs()[-4000:]
+            assert invocation.json() == {"batchItemFailures": []}, "\n".join(
+                json.dumps(line) for line in worker.json_logs() if line.get("level") == "ERROR")[-4000:]
             sqs.delete_message_batch(QueueUrl=self.queue, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(msgs)])
             handled += len(msgs)
@@ -400,8 +401,10 @@ def test_the_events_file_of_organisation_messages_is_a_batch_the_worker_takes(sm
     result = worker.invoke(batch).json()
     assert result == {"batchItemFailures": []}
     assert org.items() == before
-    outcomes = [line.get("outcome") for line in worker.json_logs() if line.get("message") == "verification handled"]
-    assert outcomes[-2:] == ["PAYER_GONE", "INACTIVE"]
+    # The worker handles a batch's messages side by side: each message's outcome, by its id (the last run's line).
+    outcomes = {line["messageId"]: line.get("outcome") for line in worker.json_logs()
+                if line.get("message") == "verification handled"}
+    assert [outcomes.get(r["messageId"]) for r in batch["Records"]] == ["PAYER_GONE", "INACTIVE"]
     # Unreadable organisation messages fail alone, for SQS to redeliver and then dead-letter; none is quoted.
     member, coverage = (json.loads(r["body"]) for r in batch["Records"])
     bad = {"m-task": {**member, "task": "organization-secret-ish"},

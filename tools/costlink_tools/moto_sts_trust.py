@@ -57,6 +57,9 @@ def _check_principal(self, principal: str) -> bool:
 
 
 def patch() -> None:
+    from . import moto_dynamodb_lock
+
+    moto_dynamodb_lock.patch()  # the organisation suites and the local cloud run concurrent verifier workers
     access_control.IAMRequestBase._is_assuming_role_operation = _is_assuming_role_operation
     access_control.IAMRequestBase._check_role_trust_relationship = _check_role_trust_relationship
     access_control.IAMPolicyStatement._check_principal = _check_principal
