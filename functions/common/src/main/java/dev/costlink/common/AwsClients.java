@@ -11,13 +11,15 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * The one place SDK clients are configured, for a short cold start: the JDK's URL-connection HTTP client (no
- * classpath scan for another), credentials and region read straight from Lambda's environment (no provider chain),
- * and AWS_ENDPOINT_URL honoured so tests can point every client at the local emulator.
+ * classpath scan for another) trusting AWS's root CAs before it ever reads the JDK's whole trust store
+ * ({@link AmazonRootsFirstTrust}), credentials and region read straight from Lambda's environment (no provider
+ * chain), and AWS_ENDPOINT_URL honoured so tests can point every client at the local emulator.
  */
 public final class AwsClients {
     private static final Lazy<SdkHttpClient> HTTP = new Lazy<>(() -> UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
             .socketTimeout(Duration.ofSeconds(15))
+            .tlsTrustManagersProvider(AmazonRootsFirstTrust::forAwsEndpoints)
             .build());
 
     private AwsClients() {}
