@@ -44,6 +44,7 @@ NETWORK = [
     ("detector vs naive validator, 30 ms and 100 MB/s",
      ("bench/delivery_reads.py", "--latency-ms", "30", "--bandwidth-mb-s", "100", "--files", "300")),
     ("registry warm latency, loopback vs shaped", ("bench/registry_latency.py",)),
+    ("proof of origin: signing, local checks, STS replay", ("bench/identity_cost.py",)),
 ]
 
 
