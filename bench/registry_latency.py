@@ -118,8 +118,8 @@ def table(out, shaping, where) -> str:
         f"`python bench/registry_latency.py --requests {out['requests']} --latency-ms {out['latency_ms']}` "
         f"(`make bench-network`): two warm execution environments of the built registry behind a local function URL "
         f"on one moto, requests alternating between them ({out['requests']} timed each, after {WARMUP} untimed), each "
-        f"a connection.updated signed as the callback signs it (HMAC and proof of origin) that the registry checks, replays
-to the emulator's STS (moto, IAM authorisation on: it verifies the signature) and writes. Requests per second are one "
+        f"a connection.updated signed as the callback signs it (HMAC and proof of origin) that the registry checks, "
+        f"replays to the emulator's STS (moto, IAM authorisation on: it verifies the signature) and writes. Requests per second are one "
         f"environment's (one request at a time, as Lambda runs it). {stamp(where)}",
         "",
         "| registry's AWS calls | p50 | p99 | mean | requests per second |",
