@@ -179,10 +179,27 @@ class World:
         moto.client("dynamodb").put_item(TableName=tables["TenantsTable"],
                                          Item=tenant_item(EXTERNAL_ID, "Bench Corp", int(time.time())))
         queue = moto.client("sqs").create_queue(QueueName="verification-bench")["QueueUrl"]
+        self.callback_keys = self.callback_session(moto)
         self.vendor_env = {"AWS_ENDPOINT_URL": moto.endpoint, "COSTLINK_QUEUE_URL": queue,
                            **{TABLE_ENV[k]: v for k, v in tables.items()}}
         self.detector_env = {**json.loads((EVENTS / "env.json").read_text())["DeliveryDetectorFunction"],
                              "COSTLINK_CALLBACK_URL": vendor.url, "AWS_ENDPOINT_URL": moto.endpoint}
+
+    @staticmethod
+    def callback_session(moto) -> dict:
+        """A session of the callback's role of the registry event's stack, in that event's account: the identity the
+        registry's replay of the proof to moto's STS must name (docs/security.md)."""
+        from costlink_tools import identity_proof
+        body = json.loads(json.loads((EVENTS / "registry-connection-created.json").read_text())["body"])
+        iam = moto.client("iam")
+        iam.meta.events.register("before-sign.iam.*", lambda request, **kw: request.headers.__setitem__(
+            "x-moto-account-id", body["accountId"]))
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                         "Action": "sts:AssumeRole"}]}
+        role = iam.create_role(RoleName=identity_proof.callback_role(body["stackId"]),
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        return moto.client("sts").assume_role(RoleArn=role, RoleSessionName="CostLink-ConnectionCallback")[
+            "Credentials"]
 
     def callback_event(self) -> dict:
         e = json.loads((EVENTS / "connection-create.json").read_text())
@@ -191,10 +208,11 @@ class World:
         e["ResourceProperties"]["CallbackUrl"] = self.vendor.url
         return e
 
-    @staticmethod
-    def registry_event() -> dict:
-        """events/registry-connection-created.json signed now (a fresh timestamp and event id), so the registry
-        takes the whole path of a first connection.created, not the stale-timestamp refusal."""
+    def registry_event(self) -> dict:
+        """events/registry-connection-created.json signed now (a fresh timestamp, event id and proof of origin by the
+        stack's callback role), so the registry takes the whole path of a first connection.created: the proof's local
+        checks, the HMAC, the replay to moto's STS and the write."""
+        from costlink_tools import identity_proof
         e = json.loads((EVENTS / "registry-connection-created.json").read_text())
         body = json.loads(e["body"])
         body["id"] = "evt_" + uuid.uuid4().hex + "00000000"
@@ -205,6 +223,10 @@ class World:
         e["headers"]["costlink-signature"] = "v1=" + hmac.new(EXTERNAL_ID.encode(), f"{ts}.{raw}".encode(),
                                                               hashlib.sha256).hexdigest()
         e["headers"]["idempotency-key"] = body["id"]
+        c = self.callback_keys
+        e["headers"]["costlink-identity"] = identity_proof.sign(
+            raw.encode(), key=c["AccessKeyId"], secret=c["SecretAccessKey"], token=c["SessionToken"], region="us-east-1",
+            sts_endpoint=self.moto.endpoint, registry_audience=e["headers"]["host"])
         return e
 
 
@@ -229,7 +251,7 @@ def function_subjects(world: World) -> list[Subject]:
         fn("DeliveryDetectorFunction", "template.yaml", "build", world.detector_env, event_file("delivery-cur2.json"),
            expect(lambda r: [d["vendor"] for d in r["deliveries"]] == ["DELIVERED"], "DELIVERED"),
            "delivery detector (CUR 2.0, 2 files)"),
-        fn("RegistryFunction", "vendor.yaml", "vendor", world.vendor_env, World.registry_event,
+        fn("RegistryFunction", "vendor.yaml", "vendor", world.vendor_env, world.registry_event,
            expect(registry_answered, "2xx"), "registry endpoint (signed connection.created)"),
         fn("VerifierScheduleFunction", "vendor.yaml", "vendor", world.vendor_env, event_file("verifier-schedule.json"),
            expect(lambda r: "queued" in r, "queued"), "verifier schedule (empty registry)"),

@@ -100,7 +100,7 @@ def main() -> int:
                                        bandwidth_kb_per_s=per_connection)
             shaping = (f"toxiproxy: {args.latency_ms} ms latency per answer, {args.bandwidth_mb_s:g} MB/s shared by "
                        f"{args.concurrency} connections ({per_connection / 1000:g} MB/s each)")
-        vendor = Vendor(ENV["COSTLINK_EXTERNAL_ID"])
+        vendor = Vendor(None)  # delivery events carry the proof of origin only
         try:
             env = {**ENV, "COSTLINK_CALLBACK_URL": vendor.url, "AWS_ENDPOINT_URL": endpoint,
                    "COSTLINK_MAX_CONCURRENCY": str(args.concurrency)}
