@@ -25,7 +25,7 @@ from costlink_tools.metric_catalog import MetricCatalog
 from support.contract import validate as validate_contract
 from support.deliveries import Builder, s3_notification
 from support.emf import emf_lines, emitted_metrics
-from support.identity import AuthorisedMoto, Stack, create_tables, proof
+from support.identity import AuthorisedMoto, Stack, create_tables, post
 from support.registry_schema import constants as registry_schema
 
 VENDOR_BUILD = ROOT / ".aws-sam" / "vendor"
@@ -106,24 +106,8 @@ def sender_keys(body):
 
 def signed(url, external_id, body, ts=None, headers=None, raw=None, method="POST"):
     """As the senders sign: the proof of origin over the exact bytes sent, and the tenant's HMAC."""
-    raw = raw if raw is not None else json.dumps(body, separators=(",", ":")).encode()
-    ts = str(int(time.time()) if ts is None else ts)
-    h = {"Content-Type": "application/json", "CostLink-Timestamp": ts,
-         "CostLink-Identity": proof(sender_keys(body if isinstance(body, dict) else {}), raw, url, MOTO.endpoint),
-         "CostLink-Signature": "v1=" + hmac.new(external_id.encode(), ts.encode() + b"." + raw,
-                                                hashlib.sha256).hexdigest(),
-         "Idempotency-Key": body.get("id", "") if isinstance(body, dict) else ""}
-    for k, v in (headers or {}).items():
-        if v is None:
-            h.pop(k, None)
-        else:
-            h[k] = v
-    req = urllib.request.Request(url, data=raw, method=method, headers=h)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
+    return post(url, body, keys=sender_keys(body if isinstance(body, dict) else {}), sts_endpoint=MOTO.endpoint,
+                external_id=external_id, data=raw, headers=headers, method=method, ts=ts)
 
 
 def connection_event(external_id, type_="connection.created", role="CostLink-ReadAccess", account="111122223333"):
