@@ -25,14 +25,6 @@ HELD_REASON = "account outside the tenant's allowed accounts: held for the vendo
 
 
 @pytest.fixture(scope="module")
-def vendor_built():
-    result = subprocess.run(["sam", "build", "--config-env", "vendor"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return VENDOR_BUILD
-
-
-@pytest.fixture(scope="module")
 def moto():
     server = AuthorisedMoto().start()
     yield server

@@ -33,14 +33,6 @@ from costlink_tools.demo import TABLE_ENV  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def vendor_built():
-    result = subprocess.run(["sam", "build", "--config-env", "vendor"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return VENDOR_BUILD
-
-
-@pytest.fixture(scope="module")
 def moto():
     """moto with IAM authorisation on: it verifies the proofs' SigV4 signatures (docs/emulator-notes.md)."""
     global MOTO

@@ -30,14 +30,6 @@ CATALOG = MetricCatalog.load()
 ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
-@pytest.fixture(scope="module")
-def vendor_built():
-    import subprocess
-    result = subprocess.run(["sam", "build", "--config-env", "vendor"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 class World:
     """A vendor user with keys (the verifier's identity), the registry tables, the health topic and a queue that
     receives what the topic publishes, all on a moto server whose IAM authorisation is on (and whose request recorder
