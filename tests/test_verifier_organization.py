@@ -23,7 +23,7 @@ from costlink_tools.cfn_model import Stack, load_template
 from costlink_tools.demo import TABLE_ENV, create_tables
 from costlink_tools.lambda_runner import FunctionSpec, LambdaRunner
 from costlink_tools.moto_server import MotoServer
-from test_verifier import ADMIN, VENDOR_BUILD, World, vendor_built  # noqa: F401 (the fixture: `sam build` of the vendor stack)
+from test_verifier import ADMIN, VENDOR_BUILD, World
 
 EXTERNAL_ID = "cl-org-tenant-external-id-7f3a9c"
 MEMBER_ROLE = "CostLink-MemberReadAccess"
